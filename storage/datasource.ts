@@ -1,0 +1,74 @@
+/**
+ * The TypeORM DataSource behind one agent: Veramo's entities and migrations plus Parley's own.
+ *
+ * `synchronize` is off: the schema only ever changes through migrations, which run at start.
+ * SQLite runs in WAL mode with a busy timeout so that readers never block the single writer.
+ */
+import 'reflect-metadata'
+
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+import { Entities as veramoEntities, migrations as veramoMigrations } from '@veramo/data-store'
+import { DataSource, type DataSourceOptions } from 'typeorm'
+
+import type { StorageConfig } from '../agent/config/schema.js'
+import { StorageUnavailableError } from '../agent/errors.js'
+import { parleyEntities, parleyMigrations } from './registry.js'
+
+/** Options for {@link openDataSource}. */
+export interface OpenDataSourceOptions {
+  /** Resolves the SQLite path of the configuration (relative to the data folder). */
+  resolvePath?: (path: string) => string
+}
+
+/**
+ * Opens the database named by the storage configuration and brings its schema up to date.
+ *
+ * @throws StorageUnavailableError (`ERR_STORAGE_UNAVAILABLE`) when the database cannot be opened
+ *   or a migration fails.
+ */
+export async function openDataSource(
+  storage: StorageConfig,
+  options: OpenDataSourceOptions = {},
+): Promise<DataSource> {
+  const dataSource = new DataSource(dataSourceOptions(storage, options))
+
+  try {
+    await dataSource.initialize()
+    await dataSource.runMigrations({ transaction: 'each' })
+  } catch (cause) {
+    if (dataSource.isInitialized) await dataSource.destroy()
+    throw new StorageUnavailableError(`cannot open the ${storage.type} database`, { cause })
+  }
+
+  return dataSource
+}
+
+/** The TypeORM options for a storage configuration, without opening anything. */
+export function dataSourceOptions(
+  storage: StorageConfig,
+  options: OpenDataSourceOptions = {},
+): DataSourceOptions {
+  const entities = [...veramoEntities, ...parleyEntities]
+  const migrations = [...veramoMigrations, ...parleyMigrations]
+
+  if (storage.type === 'postgres') {
+    return { type: 'postgres', url: storage.url, entities, migrations, synchronize: false }
+  }
+
+  const database = options.resolvePath ? options.resolvePath(storage.path) : storage.path
+  if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true })
+
+  return {
+    type: 'sqlite',
+    database,
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsRun: false,
+    enableWAL: true,
+    busyTimeout: storage.busyTimeoutMs,
+    logging: false,
+  }
+}
