@@ -47,7 +47,7 @@ export async function createCast<N extends string>(names: readonly N[]): Promise
   return {
     actors,
     close: async () => {
-      for (const actor of Object.values(actors)) await actor.dataSource.destroy()
+      for (const actor of Object.values<Actor>(actors)) await actor.dataSource.destroy()
       cleanup()
     },
   }
