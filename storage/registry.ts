@@ -6,8 +6,27 @@
  * released.
  */
 
+import { CreateAudit1767000000300 } from './audit-migration.js'
+import { AuditEntryEntity } from './audit-entry.js'
+import { InboxEntryEntity } from './inbox-entry.js'
+import { CreateInbox1767000000320 } from './inbox-migration.js'
+import { OutboxEntryEntity } from './outbox-entry.js'
+import { CreateOutbox1767000000310 } from './outbox-migration.js'
+import { ReplayEntryEntity } from './replay-entry.js'
+import { CreateReplay1767000000330 } from './replay-migration.js'
+
 /** Entity classes, as TypeORM takes them. */
-export const parleyEntities: (new () => object)[] = []
+export const parleyEntities: (new () => object)[] = [
+  AuditEntryEntity,
+  OutboxEntryEntity,
+  InboxEntryEntity,
+  ReplayEntryEntity,
+]
 
 /** Migration classes, oldest first. */
-export const parleyMigrations: (new () => object)[] = []
+export const parleyMigrations: (new () => object)[] = [
+  CreateAudit1767000000300,
+  CreateOutbox1767000000310,
+  CreateInbox1767000000320,
+  CreateReplay1767000000330,
+]
