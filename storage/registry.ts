@@ -14,6 +14,14 @@ import { OutboxEntryEntity } from './outbox-entry.js'
 import { CreateOutbox1767000000310 } from './outbox-migration.js'
 import { ReplayEntryEntity } from './replay-entry.js'
 import { CreateReplay1767000000330 } from './replay-migration.js'
+import { ConnectionEntity } from './connection-entity.js'
+import { CreateConnections1767000000420 } from './connection-migration.js'
+import { InvitationEntity } from './invitation-entity.js'
+import { CreateInvitations1767000000430 } from './invitation-migration.js'
+import { ProtocolRecordEntity } from './record-entity.js'
+import { CreateProtocolRecords1767000000400 } from './record-migration.js'
+import { ThreadMessageEntity } from './thread-message-entity.js'
+import { CreateThreadMessages1767000000410 } from './thread-message-migration.js'
 
 /** Entity classes, as TypeORM takes them. */
 export const parleyEntities: (new () => object)[] = [
@@ -21,6 +29,10 @@ export const parleyEntities: (new () => object)[] = [
   OutboxEntryEntity,
   InboxEntryEntity,
   ReplayEntryEntity,
+  ProtocolRecordEntity,
+  ThreadMessageEntity,
+  ConnectionEntity,
+  InvitationEntity,
 ]
 
 /** Migration classes, oldest first. */
@@ -29,4 +41,8 @@ export const parleyMigrations: (new () => object)[] = [
   CreateOutbox1767000000310,
   CreateInbox1767000000320,
   CreateReplay1767000000330,
+  CreateProtocolRecords1767000000400,
+  CreateThreadMessages1767000000410,
+  CreateConnections1767000000420,
+  CreateInvitations1767000000430,
 ]
