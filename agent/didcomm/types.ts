@@ -90,6 +90,18 @@ export interface UnpackMetadata {
   encryptedToKids?: string[]
   /** Key id of the signer, a DID URL. */
   signFrom?: string
+  /** didcomm-node's name of the authcrypt algorithm, e.g. `A256cbcHs512Ecdh1puA256kw`. */
+  encAlgAuth?: string
+  /** didcomm-node's name of the anoncrypt algorithm, e.g. `Xc20pEcdhEsA256kw`. */
+  encAlgAnon?: string
+  /** JWS algorithm of the signature: `EdDSA`, `ES256` or `ES256K`. */
+  signAlg?: string
+  /** Signed messages: the JWS itself, kept for non-repudiation. */
+  signedMessage?: string
+  /** The verified `from_prior` claims (DID rotation), when the message carries one. */
+  fromPrior?: { iss: string; sub: string; iat?: number }
+  /** Key id that signed `from_prior`. */
+  fromPriorIssuerKid?: string
 }
 
 /** Options for {@link DidcommCodec.unpack}. */
@@ -98,6 +110,8 @@ export interface UnpackOptions {
   allowPlaintext?: boolean
   /** The time to judge `created_time` and `expires_time` against, in seconds since the epoch. */
   now?: number
+  /** Refuse an encrypted message unless every one of our keys it names can decrypt it. */
+  expectDecryptByAllKeys?: boolean
 }
 
 /** An unpacked, checked message and who provably sent it. */
