@@ -1,0 +1,187 @@
+/**
+ * The WebSocket side of the inbound transport, on the same TLS server: one DIDComm message per
+ * frame, text or binary alike. Heartbeat pings drop peers that stop answering; frames above
+ * `transport.ws.maxFrameBytes` close the connection (1009), a connection over its frame rate is
+ * closed (1013), an envelope that cannot be unpacked closes it (1007), and a sender that policy
+ * refuses closes it (1008). A message already accepted is dropped quietly, so that a client
+ * resending its queue after a reconnect does no harm.
+ *
+ * A message asking for `return_route` makes this connection the route its sender's replies take.
+ *
+ * @see https://identity.foundation/didcomm-messaging/spec/v2.1/#websockets
+ */
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { TLSSocket } from 'node:tls'
+
+import WebSocket, { WebSocketServer } from 'ws'
+
+import type { AuditLog } from '../audit/log.js'
+import type { AgentConfig, TlsConfig } from '../config/schema.js'
+import { isParleyError } from '../errors.js'
+import type { InboundPipeline } from '../inbound/pipeline.js'
+import type { InboundContext } from '../inbound/types.js'
+import type { Logger } from '../logger.js'
+import { rawToText } from './client-ws.js'
+import { httpStatusOf, TransportRateLimitedError, TransportTooLargeError } from './errors.js'
+import { checkClientCertificate } from './peer.js'
+import { createRateLimiter } from './rate-limit.js'
+import { recordRefusal } from './refusal.js'
+import type { ReturnRoutes } from './return-route.js'
+
+/** What the WebSocket handler needs. */
+export interface WsHandlerOptions {
+  config: AgentConfig
+  tls: TlsConfig
+  pipeline: InboundPipeline
+  routes?: ReturnRoutes
+  audit?: AuditLog
+  logger: Logger
+  track: (work: Promise<unknown>) => void
+}
+
+/** The upgrade listener and the means to close every connection. */
+export interface WsHandler {
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
+  /** Closes every connection with 1001 (going away). */
+  close(): void
+}
+
+/** WebSocket close codes Parley uses. */
+export const CLOSE = { goingAway: 1001, invalidPayload: 1007, policy: 1008, tryLater: 1013 }
+
+/** Creates the WebSocket side of the TLS server. */
+export function createWsHandler(options: WsHandlerOptions): WsHandler {
+  const { config, tls, pipeline, routes, audit, logger } = options
+  const { path, maxFrameBytes, rateLimit, heartbeatSeconds } = config.transport.ws
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes })
+  const alive = new WeakMap<WebSocket, boolean>()
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate()
+        continue
+      }
+      alive.set(ws, false)
+      ws.ping()
+    }
+  }, heartbeatSeconds * 1000)
+  heartbeat.unref()
+
+  function connection(ws: WebSocket, context: InboundContext): void {
+    const limiter = createRateLimiter(rateLimit.limit, rateLimit.windowSeconds)
+    const releases: (() => void)[] = []
+    alive.set(ws, true)
+    ws.on('pong', () => alive.set(ws, true))
+    ws.on('close', () => releases.splice(0).forEach((release) => release()))
+
+    const refuse = (error: unknown, closeCode: number | undefined): Promise<void> => {
+      const code = isParleyError(error) ? error.code : 'ERR_INTERNAL'
+      const reason = error instanceof Error ? error.message : 'internal error'
+      if (closeCode !== undefined) ws.close(closeCode, code)
+      const refusal = {
+        transport: 'wss' as const,
+        code,
+        status: closeCode ?? 0,
+        remoteAddress: context.remoteAddress,
+        reason,
+      }
+      return recordRefusal(
+        context.certificate ? { ...refusal, certificate: context.certificate } : refusal,
+        audit,
+        logger,
+      )
+    }
+
+    ws.on('error', (error) => {
+      // ws raises this for an oversized frame, then closes with 1009.
+      const code = (error as { code?: string }).code
+      if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        void refuse(new TransportTooLargeError(`frame above ${maxFrameBytes} bytes`), undefined)
+      }
+    })
+
+    ws.on('message', (data: WebSocket.RawData) => {
+      if (!limiter.take('frames').allowed) {
+        options.track(refuse(new TransportRateLimitedError('too many frames'), CLOSE.tryLater))
+        return
+      }
+      options.track(frame(rawToText(data)))
+    })
+
+    async function frame(text: string): Promise<void> {
+      let accepted
+      try {
+        accepted = await pipeline.accept(text, context)
+      } catch (error) {
+        const code = isParleyError(error) ? error.code : 'ERR_INTERNAL'
+        if (code === 'ERR_GUARD_REPLAY') return refuse(error, undefined)
+        const status = httpStatusOf(code)
+        return refuse(error, status === 400 ? CLOSE.invalidPayload : CLOSE.policy)
+      }
+
+      const { identity, returnRoute } = accepted
+      if (returnRoute !== 'none' && identity !== undefined && routes !== undefined) {
+        releases.push(
+          routes.hold(identity, { transport: 'wss', send: (packed) => sendFrame(ws, packed) }),
+        )
+      }
+      await pipeline.process(accepted)
+      if (returnRoute !== 'none' && identity !== undefined) await routes?.flush(identity)
+    }
+  }
+
+  return {
+    upgrade(req, socket, head) {
+      const tlsSocket = req.socket as TLSSocket
+      const remoteAddress = tlsSocket.remoteAddress ?? 'unknown'
+      const context: InboundContext = { transport: 'wss', remoteAddress }
+      const url = new URL(req.url ?? '/', 'https://localhost')
+
+      let status = 404
+      let code = 'ERR_TRANSPORT_NOT_FOUND'
+      try {
+        context.certificate = checkClientCertificate(tlsSocket, tls)
+        if (url.pathname === path) {
+          wss.handleUpgrade(req, socket, head, (ws) => connection(ws, context))
+          return
+        }
+      } catch (error) {
+        code = isParleyError(error) ? error.code : 'ERR_INTERNAL'
+        status = httpStatusOf(code)
+      }
+
+      socket.end(
+        `HTTP/1.1 ${status} Refused\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ code })}`,
+      )
+      const refusal = {
+        transport: 'wss' as const,
+        code,
+        status,
+        remoteAddress,
+        reason: `upgrade of ${url.pathname} refused`,
+      }
+      options.track(
+        recordRefusal(
+          context.certificate ? { ...refusal, certificate: context.certificate } : refusal,
+          audit,
+          logger,
+        ),
+      )
+    },
+
+    close() {
+      clearInterval(heartbeat)
+      for (const ws of wss.clients) ws.close(CLOSE.goingAway)
+      wss.close()
+    },
+  }
+}
+
+function sendFrame(ws: WebSocket, packed: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (ws.readyState !== WebSocket.OPEN) return reject(new Error('the connection is closed'))
+    ws.send(packed, (error) => (error ? reject(error) : resolve()))
+  })
+}
