@@ -17,7 +17,6 @@ import { CredentialPlugin } from '@veramo/credential-w3c'
 import { DataStore, DataStoreORM, DIDStore, KeyStore, PrivateKeyStore } from '@veramo/data-store'
 import { DIDManager } from '@veramo/did-manager'
 import { getDidKeyResolver, KeyDIDProvider } from '@veramo/did-provider-key'
-import { PeerDIDProvider } from '@veramo/did-provider-peer'
 import { WebDIDProvider } from '@veramo/did-provider-web'
 import { DIDResolverPlugin } from '@veramo/did-resolver'
 import { KeyManager } from '@veramo/key-manager'
@@ -25,6 +24,7 @@ import { KeyManagementSystem, SecretBox } from '@veramo/kms-local'
 import { Resolver, type ResolverRegistry } from 'did-resolver'
 import type { DataSource } from 'typeorm'
 
+import { ParleyPeerDidProvider } from './did/peer-provider.js'
 import { parleyDidResolvers } from './did/resolvers.js'
 
 /** The Veramo plugins every Parley agent carries. */
@@ -62,7 +62,7 @@ export function createVeramoAgent(options: CreateVeramoAgentOptions): VeramoAgen
         store: new DIDStore(dataSource),
         defaultProvider: 'did:peer',
         providers: {
-          'did:peer': new PeerDIDProvider({ defaultKms: KMS }),
+          'did:peer': new ParleyPeerDidProvider({ defaultKms: KMS }),
           'did:key': new KeyDIDProvider({ defaultKms: KMS }),
           'did:web': new WebDIDProvider({ defaultKms: KMS }),
         },
