@@ -97,7 +97,12 @@ export const transportSchema = z.object({
     }),
   /** Connections accepted at once, all clients together. */
   maxConnections: z.number().int().positive().default(1000),
-  /** Absent: no inbound server (a holder that only connects out). */
+  /**
+   * Run the inbound server. A holder with no endpoint of its own sets this to false: it still
+   * connects out with its client certificate and takes replies on the same connection.
+   */
+  listen: z.boolean().default(true),
+  /** Mutual TLS material, for the inbound server and outbound connections alike. */
   tls: tlsSchema.optional(),
 })
 
