@@ -11,7 +11,7 @@
  * a handshake timeout and `maxConnections`.
  */
 import { createServer, type Server } from 'node:https'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { X509Certificate } from 'node:crypto'
 
@@ -93,11 +93,20 @@ export function createTransportServer(options: CreateTransportServerOptions): Tr
   const ws = createWsHandler(withRoutes)
   server.on('upgrade', ws.upgrade)
 
+  // A refused socket is destroyed before `tlsClientError`: keep each peer's address from the start.
+  const addresses = new WeakMap<object, string>()
+  server.on('connection', (raw: Socket) => addresses.set(raw, raw.remoteAddress ?? 'unknown'))
+  const addressOf = (socket: TLSSocket): string => {
+    const parent = (socket as unknown as { _parent?: object })._parent
+    return socket.remoteAddress ?? (parent && addresses.get(parent)) ?? 'unknown'
+  }
+
   server.on('tlsClientError', (error: Error & { code?: string }, socket: TLSSocket) => {
     const fields = {
       code: TlsHandshakeRefusedError.code,
-      remoteAddress: socket.remoteAddress ?? 'unknown',
-      reason: error.code ?? error.message,
+      remoteAddress: addressOf(socket),
+      // The verification failure (CERT_HAS_EXPIRED, INVALID_PURPOSE ...) where there was one.
+      reason: String(socket.authorizationError ?? error.code ?? error.message),
       fingerprint: fingerprintOf(socket),
     }
     logger.warn(fields, 'TLS handshake refused')
