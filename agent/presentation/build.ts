@@ -1,0 +1,76 @@
+/**
+ * Building a verifiable presentation as a JWT, signed by the holder's DID, that binds the
+ * verifier's challenge (`nonce`) and domain (`aud`) and carries its `presentation_submission`.
+ *
+ * @see https://identity.foundation/presentation-exchange/spec/v1.0.0/#presentation-submission
+ * @see https://www.w3.org/TR/vc-data-model/#json-web-token
+ */
+import { PEX } from '@sphereon/pex'
+
+import type { DecodedCredential } from '../credentials/jwt.js'
+import type { VeramoAgent } from '../veramo.js'
+import { forEvaluation, type PresentationDefinition } from './definition.js'
+import { PresentationUnsatisfiableError } from './errors.js'
+
+/** A DIF `presentation_submission`, as `@sphereon/pex` types it. */
+export type PresentationSubmission = NonNullable<ReturnType<PEX['evaluateCredentials']>['value']>
+
+/** What {@link buildPresentation} needs. */
+export interface BuildPresentationInput {
+  /** One of this agent's DIDs, the subject of every credential; it signs the presentation. */
+  holder: string
+  definition: PresentationDefinition
+  /** The credentials chosen to answer the definition, in the order they are embedded. */
+  credentials: readonly DecodedCredential[]
+  /** The verifier's `options.challenge`; it becomes the JWT's `nonce`. */
+  challenge: string
+  /** The verifier's `options.domain`; it becomes the JWT's `aud`. */
+  domain: string
+  /** The presentation's issuance time (`nbf`); defaults to the current time. */
+  now?: Date
+}
+
+/** A signed presentation and the submission it embeds. */
+export interface BuiltPresentation {
+  /** The compact JWT, with `presentation_submission` inside its `vp` claim. */
+  jwt: string
+  presentation_submission: PresentationSubmission
+}
+
+/**
+ * Signs a presentation of the chosen credentials in answer to a definition.
+ *
+ * @throws PresentationUnsatisfiableError (`ERR_PRESENTATION_UNSATISFIABLE`) when the chosen
+ *   credentials do not satisfy the definition.
+ */
+export async function buildPresentation(
+  veramo: VeramoAgent,
+  input: BuildPresentationInput,
+): Promise<BuiltPresentation> {
+  const jwts = input.credentials.map((credential) => credential.jwt)
+
+  const evaluation = new PEX().evaluateCredentials(forEvaluation(input.definition), jwts, {
+    holderDIDs: [input.holder],
+  })
+  const submission = evaluation.value
+  if (evaluation.areRequiredCredentialsPresent === 'error' || submission === undefined) {
+    const problems = (evaluation.errors ?? []).map((error) => error.message ?? error.tag)
+    throw new PresentationUnsatisfiableError(
+      `the chosen credentials do not satisfy the definition: ${problems.join('; ')}`,
+    )
+  }
+
+  const signed = await veramo.createVerifiablePresentation({
+    presentation: {
+      holder: input.holder,
+      verifiableCredential: jwts,
+      presentation_submission: submission,
+    },
+    proofFormat: 'jwt',
+    challenge: input.challenge,
+    domain: input.domain,
+    now: input.now ?? new Date(),
+  })
+
+  return { jwt: signed.proof.jwt as string, presentation_submission: submission }
+}
