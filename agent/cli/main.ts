@@ -8,6 +8,10 @@ import 'reflect-metadata'
 
 import { Command } from 'commander'
 
+import { isParleyError } from '../errors.js'
+import * as init from './commands/init.js'
+import * as start from './commands/start.js'
+
 const program = new Command()
   .name('parley')
   .description('A DIDComm v2 agent for Verifiable Credentials, over mutual TLS')
@@ -15,8 +19,15 @@ const program = new Command()
   .showHelpAfterError()
 
 // Command modules, each exporting `register(program)`; keep this list sorted.
-const commandModules: { register(program: Command): void }[] = []
+const commandModules: { register(program: Command): void }[] = [init, start]
 
 for (const module of commandModules) module.register(program)
 
-await program.parseAsync(process.argv)
+try {
+  await program.parseAsync(process.argv)
+} catch (error) {
+  // Coded failures are the user's to fix: say what and which code, without a stack trace.
+  if (!isParleyError(error)) throw error
+  process.stderr.write(`parley: ${error.code}: ${error.message}\n`)
+  process.exitCode = 1
+}

@@ -1,0 +1,186 @@
+/**
+ * One Parley agent, assembled from `agent.yml`: storage, Veramo, identity, codec, audit log,
+ * outbox, protocol engine, inbound pipeline, the mutual-TLS server and the admin API.
+ *
+ * Programs that embed Parley call {@link createParleyAgent}, then `start()`; the `parley start`
+ * command does exactly that and waits for SIGINT or SIGTERM.
+ */
+import type { IIdentifier } from '@veramo/core'
+import type { DataSource } from 'typeorm'
+
+import { createAuditLog, type AuditLog } from './audit/log.js'
+import type { LoadedConfig } from './config/load.js'
+import { createVeramoCodec } from './didcomm/veramo-sources.js'
+import type { DidcommCodec } from './didcomm/types.js'
+import { EventBus } from './events/bus.js'
+import { forwardToWebhooks } from './events/webhooks.js'
+import { ensureIdentity } from './identity.js'
+import { createInboundPipeline, type InboundPipeline } from './inbound/pipeline.js'
+import { createLogger, type Logger } from './logger.js'
+import { createOutbox, type Outbox } from './outbox/outbox.js'
+import { readSecret } from './secrets.js'
+import { createOutboundClient, type OutboundClient } from './transport/client.js'
+import { createReturnRoutes } from './transport/return-route.js'
+import { createTransportServer, type TransportServer } from './transport/server.js'
+import { createTlsSource, type TlsSource } from './transport/tls.js'
+import { createVeramoAgent, type VeramoAgent } from './veramo.js'
+import { createEngine, type Engine } from '../protocols/engine/engine.js'
+import { openDataSource } from '../storage/datasource.js'
+
+/** A running (or ready to run) agent and its parts, for embedding programs and tests. */
+export interface ParleyAgent {
+  readonly loaded: LoadedConfig
+  readonly logger: Logger
+  readonly dataSource: DataSource
+  readonly veramo: VeramoAgent
+  readonly identity: IIdentifier
+  readonly codec: DidcommCodec
+  readonly audit: AuditLog
+  readonly events: EventBus
+  readonly engine: Engine
+  readonly outbox: Outbox
+  readonly pipeline: InboundPipeline
+  /** Absent when `transport.listen` is off or no TLS material is configured. */
+  readonly server?: TransportServer
+  /** Our DID. */
+  readonly did: string
+  /** Starts the servers and the background loops; resolves once they listen. */
+  start(): Promise<void>
+  /** Stops accepting, drains work in flight and closes the database. */
+  stop(): Promise<void>
+}
+
+/** Options for {@link createParleyAgent}. */
+export interface CreateParleyAgentOptions {
+  /** Defaults to a logger built from `logging` in agent.yml. */
+  logger?: Logger
+}
+
+/**
+ * Builds an agent from a loaded configuration: opens (and migrates) its database, creates its
+ * identity on first run, and wires every part. Nothing listens until `start()`.
+ *
+ * @throws SecretMissingError (`ERR_CONFIG_SECRET_MISSING`) without an at-rest secret.
+ * @throws StorageUnavailableError (`ERR_STORAGE_UNAVAILABLE`) when the database cannot be opened.
+ * @throws TlsMaterialError (`ERR_TLS_MATERIAL`) when configured TLS files are unusable.
+ */
+export async function createParleyAgent(
+  loaded: LoadedConfig,
+  options: CreateParleyAgentOptions = {},
+): Promise<ParleyAgent> {
+  const { config } = loaded
+  const logger =
+    options.logger ??
+    createLogger({
+      level: config.logging.level,
+      name: config.agent.label,
+      ...(config.logging.file === undefined ? {} : { file: loaded.fromData(config.logging.file) }),
+    })
+
+  const secretKey = readSecret(loaded.fromData(config.secrets.keyFile))
+  const dataSource = await openDataSource(config.storage, { resolvePath: loaded.fromData })
+  const veramo = createVeramoAgent({ dataSource, secretKey })
+  const identity = await ensureIdentity(veramo, {
+    method: config.identity.method,
+    endpoints: config.transport.endpoints,
+    alias: config.identity.alias,
+    ...(config.identity.webDomain === undefined ? {} : { webDomain: config.identity.webDomain }),
+  })
+
+  const codec = createVeramoCodec({
+    veramo,
+    dataSource,
+    secretKey,
+    didcomm: config.didcomm,
+    maxBytes: Math.max(config.transport.http.maxBodyBytes, config.transport.ws.maxFrameBytes),
+    logger,
+  })
+  const audit = createAuditLog({ dataSource, file: loaded.fromData(config.audit.file), logger })
+  const events = new EventBus(logger)
+  const routes = createReturnRoutes()
+
+  const tls: TlsSource | undefined =
+    config.transport.tls === undefined
+      ? undefined
+      : createTlsSource({ tls: config.transport.tls, resolve: loaded.fromConfig, logger, audit })
+
+  // The pipeline and the outbound client refer to each other through the sink; bind late.
+  let pipeline: InboundPipeline | undefined
+  const client: OutboundClient | undefined =
+    tls === undefined
+      ? undefined
+      : createOutboundClient({
+          tls,
+          logger,
+          receive: async (envelope, context) => {
+            if (pipeline === undefined) return
+            const accepted = await pipeline.accept(envelope, context)
+            await pipeline.process(accepted)
+          },
+        })
+
+  const outbox = createOutbox({
+    dataSource,
+    codec,
+    ...(client === undefined ? {} : { client }),
+    routes,
+    config,
+    logger,
+    audit,
+  })
+
+  const engine = createEngine({
+    dataSource,
+    outbox,
+    events,
+    config,
+    logger,
+    ourDids: () => [identity.did],
+  })
+
+  pipeline = createInboundPipeline({ codec, dataSource, sink: engine, config, logger })
+
+  const server =
+    tls === undefined || !config.transport.listen
+      ? undefined
+      : createTransportServer({ config, tls, pipeline, routes, audit, logger })
+
+  const stopWebhooks = forwardToWebhooks(events, config.events.webhooks, { logger })
+
+  const ready: ParleyAgent = {
+    loaded,
+    logger,
+    dataSource,
+    veramo,
+    identity,
+    codec,
+    audit,
+    events,
+    engine,
+    outbox,
+    pipeline,
+    ...(server === undefined ? {} : { server }),
+    did: identity.did,
+
+    async start() {
+      await server?.start()
+      outbox.start()
+      engine.start()
+      const resumed = await ready.pipeline.resume()
+      logger.info({ did: identity.did, address: server?.address(), resumed }, 'agent started')
+    },
+
+    async stop() {
+      engine.stop()
+      await server?.stop()
+      await outbox.stop()
+      await client?.close()
+      tls?.close()
+      stopWebhooks()
+      await dataSource.destroy()
+      logger.info({ did: identity.did }, 'agent stopped')
+    },
+  }
+
+  return ready
+}
