@@ -3,15 +3,23 @@
  * implementations Parley cannot read, and times that are not integers. Only run on the error
  * path, so a well-formed message is never parsed twice.
  */
-import { DidcommIncompatibleError, DidcommMalformedError, type DidcommError } from './errors.js'
+import {
+  DidcommIncompatibleError,
+  DidcommInternalError,
+  DidcommMalformedError,
+  type DidcommError,
+} from './errors.js'
 import { checkTimeTypes } from './checks.js'
 
 /**
- * Looks again at a packed message that didcomm-node refused as malformed and returns a more
- * precise error when there is one, else the original.
+ * Looks again at a packed message that didcomm-node refused as malformed (or, for input that is
+ * not JSON, as an internal error) and returns a more precise error when there is one, else the
+ * original.
  */
 export function diagnoseMalformed(packed: string, error: DidcommError): DidcommError {
-  if (!(error instanceof DidcommMalformedError)) return error
+  // didcomm-node reports input that is not JSON at all as an internal error.
+  const malformed = error instanceof DidcommMalformedError
+  if (!malformed && !(error instanceof DidcommInternalError)) return error
 
   let parsed: unknown
   try {
@@ -19,6 +27,8 @@ export function diagnoseMalformed(packed: string, error: DidcommError): DidcommE
   } catch {
     return new DidcommMalformedError('the message is not JSON', { cause: error })
   }
+
+  if (!malformed) return error
 
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return new DidcommMalformedError('the message is not a JSON object', { cause: error })

@@ -62,10 +62,7 @@ describe('interoperability with @veramo/did-comm (the matrix in docs/interop.md)
   async function veramoPacks(packing: 'authcrypt' | 'anoncrypt' | 'jws') {
     // Veramo signs only with keys it finds through did:key documents (JsonWebKey2020).
     const from = packing === 'jws' ? veramoKeyDid : veramoDid
-    const sent = {
-      ...message(from, parley.identity.did),
-      created_time: Math.floor(Date.now() / 1000),
-    }
+    const sent = message(from, parley.identity.did)
     return (await veramo.packDIDCommMessage({ message: sent, packing })).message
   }
 
