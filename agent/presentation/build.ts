@@ -5,15 +5,13 @@
  * @see https://identity.foundation/presentation-exchange/spec/v1.0.0/#presentation-submission
  * @see https://www.w3.org/TR/vc-data-model/#json-web-token
  */
-import { PEX } from '@sphereon/pex'
-
 import type { DecodedCredential } from '../credentials/jwt.js'
 import type { VeramoAgent } from '../veramo.js'
-import { forEvaluation, type PresentationDefinition } from './definition.js'
+import type { PresentationDefinition } from './definition.js'
 import { PresentationUnsatisfiableError } from './errors.js'
+import { evaluateCredentials, type PresentationSubmission } from './submission.js'
 
-/** A DIF `presentation_submission`, as `@sphereon/pex` types it. */
-export type PresentationSubmission = NonNullable<ReturnType<PEX['evaluateCredentials']>['value']>
+export type { PresentationSubmission } from './submission.js'
 
 /** What {@link buildPresentation} needs. */
 export interface BuildPresentationInput {
@@ -49,16 +47,13 @@ export async function buildPresentation(
 ): Promise<BuiltPresentation> {
   const jwts = input.credentials.map((credential) => credential.jwt)
 
-  const evaluation = new PEX().evaluateCredentials(forEvaluation(input.definition), jwts, {
-    holderDIDs: [input.holder],
-  })
-  const submission = evaluation.value
-  if (evaluation.areRequiredCredentialsPresent === 'error' || submission === undefined) {
-    const problems = (evaluation.errors ?? []).map((error) => error.message ?? error.tag)
+  const evaluation = evaluateCredentials(input.definition, jwts, input.holder)
+  if (evaluation.submission === undefined) {
     throw new PresentationUnsatisfiableError(
-      `the chosen credentials do not satisfy the definition: ${problems.join('; ')}`,
+      `the chosen credentials do not satisfy the definition: ${evaluation.problems.join('; ')}`,
     )
   }
+  const submission = evaluation.submission
 
   const signed = await veramo.createVerifiablePresentation({
     presentation: {

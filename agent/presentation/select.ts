@@ -30,6 +30,9 @@ export interface SelectOptions {
 /**
  * Evaluates a definition against the holder's stored credentials. Only credentials about the
  * holder and not expired are considered: a verifier would refuse any other.
+ *
+ * A descriptor that requires `limit_disclosure` cannot be answered: JWT credentials disclose
+ * every claim, and `@sphereon/pex` does not refuse them on its own.
  */
 export async function selectCredentials(
   store: CredentialStore,
@@ -37,6 +40,19 @@ export async function selectCredentials(
   holder: string,
   options: SelectOptions = {},
 ): Promise<CredentialSelection> {
+  const limited = definition.input_descriptors.filter(
+    (descriptor) => descriptor.constraints?.limit_disclosure === 'required',
+  )
+  if (limited.length > 0) {
+    const ids = limited.map((descriptor) => descriptor.id).join(', ')
+    return {
+      satisfiable: false,
+      candidates: [],
+      chosen: [],
+      problems: [`limit_disclosure is required by ${ids}; JWT credentials disclose every claim`],
+    }
+  }
+
   const now = (options.now ?? new Date()).getTime()
   const usable = (await store.list()).filter(
     (credential) =>
@@ -82,11 +98,21 @@ export function chosenCredentials(selection: CredentialSelection): StoredCredent
   return selection.chosen
 }
 
+/**
+ * `@sphereon/pex` reports one match per descriptor and credential, named after the descriptor
+ * (its `name`, else its `id`): keep the first path of each name, which is the newest credential.
+ */
 function firstPaths(matches: readonly SubmissionRequirementMatch[]): string[] {
+  const seen = new Set<string>()
+
   return matches.flatMap((match) => {
     const nested = firstPaths(match.from_nested ?? [])
+    const key = `${match.from ?? ''}/${match.name ?? ''}`
     const first = match.vc_path[0]
-    return first === undefined ? nested : [first, ...nested]
+    if (first === undefined || seen.has(key)) return nested
+
+    seen.add(key)
+    return [first, ...nested]
   })
 }
 

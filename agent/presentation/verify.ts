@@ -5,16 +5,13 @@
  *
  * @see https://identity.foundation/presentation-exchange/spec/v1.0.0/#presentation-submission
  */
-import { PEX } from '@sphereon/pex'
-
 import { decodeJwtPayload, isRecord } from '../credentials/jwt.js'
 import { inspectCredential, outcome, type CheckOutcome } from '../credentials/verify.js'
 import type { VerifiedCredential } from '../credentials/verify.js'
 import type { ParleyError } from '../errors.js'
 import type { VeramoAgent } from '../veramo.js'
-import type { PresentationSubmission } from './build.js'
 import { challengeMatches } from './challenge.js'
-import { forEvaluation, type PresentationDefinition } from './definition.js'
+import type { PresentationDefinition } from './definition.js'
 import {
   PresentationChallengeMismatchError,
   PresentationDomainMismatchError,
@@ -24,6 +21,7 @@ import {
   PresentationSignatureInvalidError,
   PresentationSubmissionInvalidError,
 } from './errors.js'
+import { evaluateSubmission } from './submission.js'
 
 /** What the presentation must match: the request's values and the verifier's rules. */
 export interface PresentationExpectations {
@@ -211,28 +209,10 @@ function checkSubmission(
   submission: unknown,
   definition: PresentationDefinition,
 ): PresentationSubmissionInvalidError | undefined {
-  if (!isRecord(submission)) {
-    return new PresentationSubmissionInvalidError('the presentation has no presentation_submission')
-  }
-  if (submission['definition_id'] !== definition.id) {
-    return new PresentationSubmissionInvalidError(
-      `the submission answers definition ${String(submission['definition_id'])}, not ${definition.id}`,
-    )
-  }
+  const evaluation = evaluateSubmission(definition, jwt, submission)
+  if (evaluation.satisfied) return undefined
 
-  try {
-    const evaluation = new PEX().evaluatePresentation(forEvaluation(definition), jwt, {
-      presentationSubmission: asNestedInJwt(submission as unknown as PresentationSubmission),
-    })
-    if (evaluation.areRequiredCredentialsPresent !== 'error') return undefined
-
-    const problems = (evaluation.errors ?? []).map((error) => error.message ?? error.tag)
-    return new PresentationSubmissionInvalidError(
-      `the submission does not satisfy the definition: ${problems.join('; ')}`,
-    )
-  } catch (cause) {
-    return new PresentationSubmissionInvalidError('the submission cannot be evaluated', { cause })
-  }
+  return new PresentationSubmissionInvalidError(evaluation.reason ?? 'the submission is refused')
 }
 
 /**
@@ -241,32 +221,6 @@ function checkSubmission(
  */
 function submissionOf(payload: Record<string, unknown>, vp: Record<string, unknown>): unknown {
   return payload['presentation_submission'] ?? vp['presentation_submission']
-}
-
-/**
- * A submission embedded in a presentation names each credential by its path in the presentation
- * (`$.verifiableCredential[0]`). `@sphereon/pex` 4.1 evaluates every submission as if it stood
- * outside the presentation: a descriptor points at the presentation (`$`), and `path_nested` at
- * the credential inside the decoded JWT (`$.vp.verifiableCredential[0]`). This rewrites the one
- * form into the other.
- */
-function asNestedInJwt(submission: PresentationSubmission): PresentationSubmission {
-  const descriptors = Array.isArray(submission.descriptor_map) ? submission.descriptor_map : []
-
-  return {
-    ...submission,
-    descriptor_map: descriptors.map((descriptor) => ({
-      id: descriptor.id,
-      format: 'jwt_vp',
-      path: '$',
-      path_nested: {
-        ...descriptor,
-        path: descriptor.path.startsWith('$.')
-          ? `$.vp.${descriptor.path.slice(2)}`
-          : descriptor.path,
-      },
-    })),
-  }
 }
 
 function credentialJwt(entry: unknown): string {
