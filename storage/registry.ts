@@ -22,6 +22,10 @@ import { ProtocolRecordEntity } from './record-entity.js'
 import { CreateProtocolRecords1767000000400 } from './record-migration.js'
 import { ThreadMessageEntity } from './thread-message-entity.js'
 import { CreateThreadMessages1767000000410 } from './thread-message-migration.js'
+import { DecisionEntity } from './decision-entity.js'
+import { CreatePolicyDecisions1767000000500 } from './decision-migration.js'
+import { GrantEntity } from './grant-entity.js'
+import { CreateAccessGrants1767000000510 } from './grant-migration.js'
 
 /** Entity classes, as TypeORM takes them. */
 export const parleyEntities: (new () => object)[] = [
@@ -33,6 +37,8 @@ export const parleyEntities: (new () => object)[] = [
   ThreadMessageEntity,
   ConnectionEntity,
   InvitationEntity,
+  DecisionEntity,
+  GrantEntity,
 ]
 
 /** Migration classes, oldest first. */
@@ -45,4 +51,6 @@ export const parleyMigrations: (new () => object)[] = [
   CreateThreadMessages1767000000410,
   CreateConnections1767000000420,
   CreateInvitations1767000000430,
+  CreatePolicyDecisions1767000000500,
+  CreateAccessGrants1767000000510,
 ]
