@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 
-import { loadConfig } from '../config/load.js'
+import { loadConfig, type LoadedConfig } from '../config/load.js'
 import { ParleyError } from '../errors.js'
 import { AdminUnreachableError } from './errors.js'
 import { readAdminToken } from './token.js'
@@ -38,7 +38,11 @@ export class AdminRequestError extends ParleyError {
  * @throws AdminTokenMissingError (`ERR_ADMIN_TOKEN_MISSING`) without a token file.
  */
 export function adminClientFromConfig(configPath: string): AdminClient {
-  const loaded = loadConfig(configPath)
+  return adminClientFromLoaded(loadConfig(configPath))
+}
+
+/** Creates a client from an already loaded agent.yml. */
+export function adminClientFromLoaded(loaded: LoadedConfig): AdminClient {
   const { admin } = loaded.config
   const token = readAdminToken(loaded.fromData(admin.tokenFile))
   const ca = admin.tls === undefined ? undefined : readFileSync(loaded.fromConfig(admin.tls.cert))

@@ -9,7 +9,12 @@ import 'reflect-metadata'
 import { Command } from 'commander'
 
 import { isParleyError } from '../errors.js'
+import * as connect from './commands/connect.js'
+import * as connections from './commands/connections.js'
+import * as features from './commands/features.js'
 import * as init from './commands/init.js'
+import * as invite from './commands/invite.js'
+import * as ping from './commands/ping.js'
 import * as start from './commands/start.js'
 
 const program = new Command()
@@ -19,7 +24,15 @@ const program = new Command()
   .showHelpAfterError()
 
 // Command modules, each exporting `register(program)`; keep this list sorted.
-const commandModules: { register(program: Command): void }[] = [init, start]
+const commandModules: { register(program: Command): void }[] = [
+  connect,
+  connections,
+  features,
+  init,
+  invite,
+  ping,
+  start,
+]
 
 for (const module of commandModules) module.register(program)
 
