@@ -174,6 +174,9 @@ async function refuse(
       'message refused',
     )
     problem = { code: error.problemCode, comment: error.message, args: error.args }
+  } else if (isParleyError(error) && error.code.startsWith('ERR_STORAGE_')) {
+    log.error({ err: error }, 'message not stored')
+    problem = { code: 'e.m.me.res.storage', comment: 'The message could not be stored; retry.' }
   } else {
     log.error({ err: error }, 'message failed on our side')
     problem = { code: 'e.p.me', comment: 'The message could not be processed.' }
