@@ -139,6 +139,8 @@ function postHttps(
 
   return new Promise((resolve, reject) => {
     const req = request(uri, options, (res) => {
+      // Read now: a keep-alive socket is handed back to the pool by the time the body ends.
+      const certificate = peerCertificateInfo(res.socket as TLSSocket)
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
       res.on('error', reject)
@@ -155,9 +157,7 @@ function postHttps(
 
         resolve()
         if (text === '' || receive === undefined) return
-        const socket = res.socket as TLSSocket
         const context: InboundContext = { transport: 'https', remoteAddress: new URL(uri).host }
-        const certificate = peerCertificateInfo(socket)
         if (certificate !== undefined) context.certificate = certificate
         void receive(text, context).catch(() => undefined)
       })
