@@ -37,6 +37,7 @@ export async function openDataSource(
   try {
     await dataSource.initialize()
     await dataSource.runMigrations({ transaction: 'each' })
+    if (storage.type === 'sqlite') serializeSqliteTransactions(dataSource)
   } catch (cause) {
     if (dataSource.isInitialized) await dataSource.destroy()
     throw new StorageUnavailableError(`cannot open the ${storage.type} database`, { cause })
@@ -71,4 +72,23 @@ export function dataSourceOptions(
     busyTimeout: storage.busyTimeoutMs,
     logging: false,
   }
+}
+
+/**
+ * TypeORM's SQLite driver hands every caller the same query runner on one connection and does not
+ * order transactions: two concurrent `transaction()` calls interleave and fail with "cannot start
+ * a transaction within a transaction". This runs `transaction()` calls one after another.
+ * Inside a transaction, use the manager it passes in: calling `dataSource.transaction` again from
+ * inside one would wait for itself.
+ */
+function serializeSqliteTransactions(dataSource: DataSource): void {
+  const manager = dataSource.manager
+  const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>
+  let tail: Promise<unknown> = Promise.resolve()
+
+  manager.transaction = ((...args: unknown[]) => {
+    const run = tail.then(() => transaction(...args))
+    tail = run.catch(() => undefined)
+    return run
+  }) as typeof manager.transaction
 }
