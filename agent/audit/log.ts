@@ -40,8 +40,11 @@ export interface AuditLog {
    *
    * @throws AuditWriteFailedError (`ERR_AUDIT_WRITE_FAILED`) when it could not be written; the
    *   caller refuses whatever it was about to allow.
+   * @param manager - the caller's open transaction, to write the entry inside it (the entry then
+   *   commits or rolls back with the decision). Without it the entry gets its own transaction;
+   *   never call it without one from inside a transaction, which would wait for itself.
    */
-  record(record: AuditRecord): Promise<AuditEntry>
+  record(record: AuditRecord, manager?: EntityManager): Promise<AuditEntry>
   /** Entries in chain order, optionally only those of one kind or after a sequence number. */
   list(options?: { kind?: string; afterSeq?: number; limit?: number }): Promise<AuditEntry[]>
 }
@@ -68,11 +71,14 @@ export function createAuditLog(options: CreateAuditLogOptions): AuditLog {
   // several processes, and a loser retries on top of the new head.
   let queue: Promise<unknown> = Promise.resolve()
 
-  async function append(record: AuditRecord): Promise<AuditEntry> {
+  async function append(record: AuditRecord, outer?: EntityManager): Promise<AuditEntry> {
     let lastError: unknown
     for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
       try {
-        const entry = await dataSource.transaction((manager) => insertNext(manager, record))
+        const entry =
+          outer === undefined
+            ? await dataSource.transaction((manager) => insertNext(manager, record))
+            : await insertNext(outer, record)
         if (file !== undefined) appendFileSync(file, JSON.stringify(entry) + '\n', { mode: 0o600 })
         return entry
       } catch (cause) {
@@ -86,10 +92,11 @@ export function createAuditLog(options: CreateAuditLogOptions): AuditLog {
   }
 
   return {
-    record(record) {
+    record(record, manager) {
       if (typeof record.kind !== 'string' || record.kind === '') {
         throw new TypeError('an audit record needs a kind')
       }
+      if (manager !== undefined) return append(record, manager)
       const next = queue.then(() => append(record))
       queue = next.catch(() => undefined)
       return next
