@@ -9,11 +9,14 @@ import 'reflect-metadata'
 import { Command } from 'commander'
 
 import { isParleyError } from '../errors.js'
+import * as audit from './commands/audit.js'
+import * as certs from './commands/certs.js'
 import * as connect from './commands/connect.js'
 import * as connections from './commands/connections.js'
 import * as features from './commands/features.js'
 import * as init from './commands/init.js'
 import * as invite from './commands/invite.js'
+import * as outbox from './commands/outbox.js'
 import * as ping from './commands/ping.js'
 import * as start from './commands/start.js'
 
@@ -25,11 +28,14 @@ const program = new Command()
 
 // Command modules, each exporting `register(program)`; keep this list sorted.
 const commandModules: { register(program: Command): void }[] = [
+  audit,
+  certs,
   connect,
   connections,
   features,
   init,
   invite,
+  outbox,
   ping,
   start,
 ]
