@@ -8,6 +8,9 @@
 import type { IIdentifier } from '@veramo/core'
 import type { DataSource } from 'typeorm'
 
+import { createAdminServer, type AdminServer } from './admin/server.js'
+import { engineRoutes, type AdminRoute } from './admin/routes.js'
+import { createAdminToken } from './admin/token.js'
 import { createAuditLog, type AuditLog } from './audit/log.js'
 import type { LoadedConfig } from './config/load.js'
 import { createVeramoCodec } from './didcomm/veramo-sources.js'
@@ -42,6 +45,8 @@ export interface ParleyAgent {
   readonly pipeline: InboundPipeline
   /** Absent when `transport.listen` is off or no TLS material is configured. */
   readonly server?: TransportServer
+  /** Absent when `admin.enabled` is off. */
+  readonly admin?: AdminServer
   /** Our DID. */
   readonly did: string
   /** Starts the servers and the background loops; resolves once they listen. */
@@ -145,6 +150,16 @@ export async function createParleyAgent(
       ? undefined
       : createTransportServer({ config, tls, pipeline, routes, audit, logger })
 
+  const admin = config.admin.enabled
+    ? createAdminServer({
+        admin: config.admin,
+        token: createAdminToken(loaded.fromData(config.admin.tokenFile)),
+        routes: adminRoutes(engine),
+        logger,
+        resolvePath: loaded.fromConfig,
+      })
+    : undefined
+
   const stopWebhooks = forwardToWebhooks(events, config.events.webhooks, { logger })
 
   const ready: ParleyAgent = {
@@ -160,10 +175,12 @@ export async function createParleyAgent(
     outbox,
     pipeline,
     ...(server === undefined ? {} : { server }),
+    ...(admin === undefined ? {} : { admin }),
     did: identity.did,
 
     async start() {
       await server?.start()
+      await admin?.start()
       outbox.start()
       engine.start()
       const resumed = await ready.pipeline.resume()
@@ -172,6 +189,7 @@ export async function createParleyAgent(
 
     async stop() {
       engine.stop()
+      await admin?.stop()
       await server?.stop()
       await outbox.stop()
       await client?.close()
@@ -183,4 +201,9 @@ export async function createParleyAgent(
   }
 
   return ready
+}
+
+/** Every admin API route of an agent: the engine's, then each protocol area's. */
+function adminRoutes(engine: Engine): AdminRoute[] {
+  return [...engineRoutes(engine)]
 }

@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs'
 
+import { createAdminToken } from './admin/token.js'
 import type { LoadedConfig } from './config/load.js'
 import { ensureIdentity } from './identity.js'
 import { createSecretFile, readSecret, SECRET_ENV } from './secrets.js'
@@ -34,6 +35,7 @@ export async function initializeAgent(loaded: LoadedConfig): Promise<Initialized
   const fromEnvironment = Boolean(process.env[SECRET_ENV])
   const created = fromEnvironment ? false : createSecretFile(keyFile)
   const secretKey = readSecret(keyFile)
+  createAdminToken(loaded.fromData(config.admin.tokenFile))
 
   const dataSource = await openDataSource(config.storage, { resolvePath: loaded.fromData })
   try {
