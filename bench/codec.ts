@@ -12,12 +12,14 @@ import { KeyManagementSystem, SecretBox } from '@veramo/kms-local'
 import { PrivateKeyStore } from '@veramo/data-store'
 import { Resolver } from 'did-resolver'
 import didcomm from 'didcomm-node'
+import type { DataSource } from 'typeorm'
 
 import { ParleyPeerDidProvider } from '../agent/did/peer-provider.js'
 import { parleyDidResolvers } from '../agent/did/resolvers.js'
 import { toDidcommDoc, type DidcommDidDoc } from '../agent/didcomm/did-docs.js'
 import type { DidcommSecret } from '../agent/didcomm/sources.js'
 import { veramoDids, veramoSecrets } from '../agent/didcomm/veramo-sources.js'
+import type { VeramoAgent } from '../agent/veramo.js'
 import { openAgent, type TestAgent } from '../test/agent/didcomm/agents.js'
 import { tempDir } from '../test/helpers/tmp.js'
 import { measureInterleaved, ratio, round, type Budget, type Operation } from './measure.js'
@@ -79,7 +81,7 @@ export async function benchCodec(budget: Budget): Promise<CodecResults> {
   const bob = await openAgent(tmp.dir, 'bob')
   const veramo = await veramoPair()
   try {
-    const raw = await rawResolvers([alice, bob])
+    const raw = await rawResolvers([alice, bob].map(keyOwner))
     const parleyMessage = benchMessage(alice.identity.did, bob.identity.did, 'bench-1')
     const now = Math.floor(Date.now() / 1000)
     const rawMessage = { ...parleyMessage, created_time: now, expires_time: now + 3600 }
@@ -143,27 +145,43 @@ export interface RawResolvers {
   }
 }
 
+/** An agent whose DID documents and private keys the raw resolvers are filled from. */
+export interface KeyOwner {
+  veramo: VeramoAgent
+  did: string
+  dataSource: DataSource
+  /** The at-rest secret its kms-local private keys are encrypted with. */
+  secretKey: string
+}
+
 /**
- * Plain resolvers over the converted DID documents of the given agents and all their secrets,
- * read once from their key stores.
+ * Plain resolvers over the converted DID documents of the given agents, all their secrets (read
+ * once from their key stores), and the documents of `peers`, whose keys are not ours.
  */
-export async function rawResolvers(agents: readonly TestAgent[]): Promise<RawResolvers> {
+export async function rawResolvers(
+  owners: readonly KeyOwner[],
+  peers: readonly string[] = [],
+): Promise<RawResolvers> {
   const docs = new Map<string, DidcommDidDoc>()
   const secrets = new Map<string, DidcommSecret>()
-  for (const agent of agents) {
-    const source = veramoDids(agent.veramo)
-    const doc = await source.resolve(agent.identity.did)
-    if (doc === null) throw new Error(`${agent.identity.did} did not resolve`)
+  const load = async (veramo: VeramoAgent, did: string): Promise<DidcommDidDoc> => {
+    const doc = await veramoDids(veramo).resolve(did)
+    if (doc === null) throw new Error(`${did} did not resolve`)
     const converted = toDidcommDoc(doc)
     docs.set(converted.id, converted)
+    return converted
+  }
 
-    const store = new PrivateKeyStore(agent.dataSource, new SecretBox(agent.secretKey))
-    const keys = veramoSecrets(agent.veramo, store, source)
+  for (const owner of owners) {
+    const converted = await load(owner.veramo, owner.did)
+    const store = new PrivateKeyStore(owner.dataSource, new SecretBox(owner.secretKey))
+    const keys = veramoSecrets(owner.veramo, store)
     for (const method of converted.verificationMethod) {
       const secret = await keys.get(method.id)
       if (secret !== null) secrets.set(method.id, secret)
     }
   }
+  for (const did of peers) await load((owners[0] as KeyOwner).veramo, did)
 
   return {
     dids: { resolve: async (did) => docs.get(did) ?? null },
@@ -209,6 +227,10 @@ export async function rawUnpack(packed: string, raw: RawResolvers): Promise<unkn
   } finally {
     message.free()
   }
+}
+
+function keyOwner(agent: TestAgent): KeyOwner {
+  return { ...agent, did: agent.identity.did }
 }
 
 type VeramoDidcommAgent = ReturnType<typeof veramoDidcommAgent>

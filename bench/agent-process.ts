@@ -1,0 +1,168 @@
+/**
+ * One Parley agent in a process of its own, driven by the bench over IPC, so that each agent's
+ * resident memory can be read apart and the agent has a core to itself while a client loads it.
+ *
+ * The agent is started with the test network helper (real SQLite file, DID, certificate from the
+ * bench's development CA, mutual-TLS server and outbox). Requests are `{ id, cmd, args }`;
+ * answers are `{ id, ok, value }` or `{ id, ok: false, error }`; every 8th message the engine
+ * dispatches is also announced as `{ progress }`, so a client can bound what it has in flight.
+ */
+import 'reflect-metadata'
+
+import type { VerifiableCredential } from '@veramo/core'
+
+import type { ParleyAgent } from '../agent/agent.js'
+import { CredentialStore } from '../agent/credentials/store.js'
+import { readSecret } from '../agent/secrets.js'
+import type { CertificateAuthority } from '../agent/pki/dev-pki.js'
+import { startAgent, type TestAgentOptions, type TestNetwork } from '../test/helpers/network.js'
+import { rawResolvers, rawUnpack } from './codec.js'
+import { opsPerSecond } from './measure.js'
+
+/** What the bench asks of an agent process, with its arguments and answer. */
+export interface AgentCommands {
+  init: {
+    args: { dir: string; caFile: string; ca: CertificateAuthority; name: string }
+    value: { did: string; port: number }
+  }
+  rss: { args: Record<string, never>; value: NodeJS.MemoryUsage }
+  /** The protocol identifiers the engine has handlers for. */
+  protocols: { args: Record<string, never>; value: string[] }
+  /** Resolves once the engine has dispatched `count` messages since the agent started. */
+  expect: { args: { count: number; timeoutMs: number }; value: { received: number } }
+  /** Raw didcomm-node unpack ops/s of the given envelopes, in this process. */
+  rawUnpack: {
+    args: { packed: string[]; peers: string[]; ms: number; maxOps: number }
+    value: { opsPerSecond: number }
+  }
+  /** Signs `count` JWT credentials about `subject`, claims varied by index. */
+  issue: {
+    args: { subject: string; start: number; count: number }
+    value: { credentials: VerifiableCredential[] }
+  }
+  /** Saves credentials in Veramo's data store, one call each as the holder does. */
+  store: { args: { credentials: VerifiableCredential[] }; value: { stored: number } }
+  /** Lists stored credentials through the holder's query; the answer is how many matched. */
+  query: { args: { issuer: string }; value: { matched: number; ms: number } }
+  stop: { args: Record<string, never>; value: null }
+}
+
+/** The type of credential the bench issues. */
+export const BENCH_CREDENTIAL_TYPE = 'KycCredential'
+
+const LISTEN_OPTIONS: TestAgentOptions = {
+  config: {
+    transport: {
+      http: { rateLimit: { limit: 1_000_000, windowSeconds: 60 } },
+      ws: { rateLimit: { limit: 1_000_000, windowSeconds: 60 } },
+    },
+  },
+}
+
+let agent: ParleyAgent | undefined
+let received = 0
+const waiters = new Set<{ count: number; resolve: () => void }>()
+
+const handlers: { [K in keyof AgentCommands]: (args: AgentCommands[K]['args']) => unknown } = {
+  async init({ dir, caFile, ca, name }) {
+    const network: TestNetwork = { dir, ca, caFile, agents: [], close: async () => undefined }
+    agent = await startAgent(network, name, LISTEN_OPTIONS)
+    agent.events.on('message.received', () => {
+      received += 1
+      if (received % 8 === 0) process.send?.({ progress: received })
+      for (const waiter of waiters) if (received >= waiter.count) waiter.resolve()
+    })
+    return { did: agent.did, port: agent.loaded.config.transport.port }
+  },
+
+  rss: () => process.memoryUsage(),
+
+  protocols: () =>
+    running()
+      .engine.registry.handlers()
+      .map((h) => h.definition.piuri),
+
+  expect({ count, timeoutMs }) {
+    return new Promise((resolve) => {
+      const waiter = { count, resolve: () => done() }
+      const timer = setTimeout(() => done(), timeoutMs)
+      const done = () => {
+        clearTimeout(timer)
+        waiters.delete(waiter)
+        resolve({ received })
+      }
+      waiters.add(waiter)
+      if (received >= count) done()
+    })
+  },
+
+  async rawUnpack({ packed, peers, ms, maxOps }) {
+    const self = running()
+    const secretKey = readSecret(self.loaded.fromData(self.loaded.config.secrets.keyFile))
+    const owner = { veramo: self.veramo, did: self.did, dataSource: self.dataSource, secretKey }
+    const raw = await rawResolvers([owner], peers)
+    let next = 0
+    const op = () => rawUnpack(packed[next++ % packed.length] as string, raw)
+    return { opsPerSecond: await opsPerSecond(op, ms, maxOps) }
+  },
+
+  async issue({ subject, start, count }) {
+    const self = running()
+    const credentials: VerifiableCredential[] = []
+    for (let i = start; i < start + count; i += 1) {
+      const credential = {
+        issuer: { id: self.did },
+        type: ['VerifiableCredential', BENCH_CREDENTIAL_TYPE],
+        issuanceDate: new Date().toISOString(),
+        credentialSubject: {
+          id: subject,
+          name: `Holder ${i}`,
+          birthDate: `19${50 + (i % 50)}-0${1 + (i % 9)}-1${i % 10}`,
+          nationality: ['FR', 'DE', 'NL', 'IT'][i % 4],
+          level: 1 + (i % 3),
+        },
+      }
+      credentials.push(
+        await self.veramo.createVerifiableCredential({ credential, proofFormat: 'jwt' }),
+      )
+    }
+    return { credentials }
+  },
+
+  async store({ credentials }) {
+    const self = running()
+    for (const verifiableCredential of credentials) {
+      await self.veramo.dataStoreSaveVerifiableCredential({ verifiableCredential })
+    }
+    return { stored: credentials.length }
+  },
+
+  async query({ issuer }) {
+    const started = performance.now()
+    const store = new CredentialStore(running().veramo)
+    const found = await store.list({ type: BENCH_CREDENTIAL_TYPE, issuer, claims: { level: 2 } })
+    return { matched: found.length, ms: Math.round(performance.now() - started) }
+  },
+
+  async stop() {
+    await agent?.stop()
+    setImmediate(() => process.exit(0))
+    return null
+  },
+}
+
+process.on('message', (request: { id: number; cmd: keyof AgentCommands; args: never }) => {
+  const handler = handlers[request.cmd] as (args: never) => unknown
+  Promise.resolve()
+    .then(() => handler(request.args))
+    .then(
+      (value) => process.send?.({ id: request.id, ok: true, value }),
+      (error: unknown) =>
+        process.send?.({ id: request.id, ok: false, error: (error as Error)?.stack ?? `${error}` }),
+    )
+})
+
+function running(): ParleyAgent {
+  if (agent === undefined) throw new Error('the agent is not started')
+  return agent
+}
