@@ -37,10 +37,8 @@ export interface TestAgent {
   close(): Promise<void>
 }
 
-/** What an agent's handlers are built from. */
-export type HandlerFactory = (
-  agent: Omit<TestAgent, 'engine' | 'close'>,
-) => ProtocolHandler<string, object>[]
+/** What an agent's handlers are built from (typed handlers, cast once for the registry). */
+export type HandlerFactory = (agent: Omit<TestAgent, 'engine' | 'close'>) => object[]
 
 /** Creates an agent; `config` is a partial agent.yml, `handlers` its credential protocols. */
 export async function createTestAgent(
