@@ -77,8 +77,12 @@ export function createTransportServer(options: CreateTransportServerOptions): Tr
     headersTimeout: http.headersTimeoutMs,
     requestTimeout: http.requestTimeoutMs,
     keepAliveTimeout: http.keepAliveTimeoutMs,
+    // How often node checks the two timeouts above; its default (30 s) would let them overrun.
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, http.headersTimeoutMs / 2)),
   })
   server.maxConnections = maxConnections
+  // A connection that completes the handshake and then says nothing is cut after this long too.
+  server.timeout = http.requestTimeoutMs
 
   const common = { config, tls: tls.config, pipeline, audit, logger, track }
   const withRoutes = routes === undefined ? common : { ...common, routes }

@@ -2,8 +2,9 @@
  * The WebSocket side of the inbound transport, on the same TLS server: one DIDComm message per
  * frame, text or binary alike. Heartbeat pings drop peers that stop answering; frames above
  * `transport.ws.maxFrameBytes` close the connection (1009), a connection over its frame rate is
- * closed (1013), an envelope that cannot be unpacked closes it (1007), and a sender that policy
- * refuses closes it (1008). A message already accepted is dropped quietly, so that a client
+ * closed (1013), and a sender that policy refuses closes it (1008). An envelope that cannot be
+ * unpacked is refused and audited but leaves the connection open, as a 400 leaves an HTTP
+ * connection open; a message already accepted is dropped the same way, so that a client
  * resending its queue after a reconnect does no harm.
  *
  * A message asking for `return_route` makes this connection the route its sender's replies take.
@@ -48,7 +49,7 @@ export interface WsHandler {
 }
 
 /** WebSocket close codes Parley uses. */
-export const CLOSE = { goingAway: 1001, invalidPayload: 1007, policy: 1008, tryLater: 1013 }
+export const CLOSE = { goingAway: 1001, policy: 1008, tryLater: 1013 }
 
 /** Creates the WebSocket side of the TLS server. */
 export function createWsHandler(options: WsHandlerOptions): WsHandler {
@@ -116,9 +117,9 @@ export function createWsHandler(options: WsHandlerOptions): WsHandler {
         accepted = await pipeline.accept(text, context)
       } catch (error) {
         const code = isParleyError(error) ? error.code : 'ERR_INTERNAL'
-        if (code === 'ERR_GUARD_REPLAY') return refuse(error, undefined)
         const status = httpStatusOf(code)
-        return refuse(error, status === 400 ? CLOSE.invalidPayload : CLOSE.policy)
+        if (status === 400 || status === 409) return refuse(error, undefined)
+        return refuse(error, CLOSE.policy)
       }
 
       const { identity, returnRoute } = accepted
