@@ -84,15 +84,31 @@ const ILLEGAL = STATES.flatMap((state) =>
 )
 
 describe('the issue-credential 3.0 transition table', () => {
-  it('has the rows written out in docs/protocols/issue-credential.md', () => {
-    const doc = readFileSync(
-      join(import.meta.dirname, '..', '..', '..', '..', 'docs', 'protocols', 'issue-credential.md'),
-      'utf8',
+  it('has every rule written out in docs/protocols/issue-credential.md', () => {
+    const path = join(
+      import.meta.dirname,
+      '..',
+      '..',
+      '..',
+      '..',
+      'docs',
+      'protocols',
+      'issue-credential.md',
     )
+    const rows = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, 4)
+          .map((cell) => cell.trim())
+          .join(' '),
+      )
 
     for (const [state, type, target] of LEGAL) {
-      expect(doc).toContain(
-        `| ${state === START ? 'start' : `\`${state}\``} | \`${type}\` | \`${target}\` |`,
+      expect(rows).toContain(
+        `${state === START ? 'start' : `\`${state}\``} \`${type}\` \`${target}\``,
       )
     }
   })
