@@ -8,19 +8,26 @@
 import type { IIdentifier } from '@veramo/core'
 import type { DataSource } from 'typeorm'
 
+import { accessRoutes } from './admin/access-routes.js'
+import { credentialRoutes } from './admin/credential-routes.js'
 import { createAdminServer, type AdminServer } from './admin/server.js'
 import { engineRoutes, type AdminRoute } from './admin/routes.js'
 import { createAdminToken } from './admin/token.js'
 import { createAuditLog, type AuditLog } from './audit/log.js'
 import type { LoadedConfig } from './config/load.js'
+import { CredentialStore } from './credentials/store.js'
 import { createVeramoCodec } from './didcomm/veramo-sources.js'
 import type { DidcommCodec } from './didcomm/types.js'
 import { EventBus } from './events/bus.js'
 import { forwardToWebhooks } from './events/webhooks.js'
 import { ensureIdentity } from './identity.js'
 import { createInboundPipeline, type InboundPipeline } from './inbound/pipeline.js'
+import { startOfferRules } from './issuer-rules.js'
 import { createLogger, type Logger } from './logger.js'
 import { createOutbox, type Outbox } from './outbox/outbox.js'
+import { GrantStore } from './policy/grants.js'
+import { loadPolicies, type Policy } from './policy/policies.js'
+import { createProtectedResources } from './resources/serve.js'
 import { readSecret } from './secrets.js'
 import { createOutboundClient, type OutboundClient } from './transport/client.js'
 import { createReturnRoutes } from './transport/return-route.js'
@@ -28,6 +35,8 @@ import { createTransportServer, type TransportServer } from './transport/server.
 import { createTlsSource, type TlsSource } from './transport/tls.js'
 import { createVeramoAgent, type VeramoAgent } from './veramo.js'
 import { createEngine, type Engine } from '../protocols/engine/engine.js'
+import type { ProtocolHandler } from '../protocols/engine/types.js'
+import { createIssueCredentialHandler } from '../protocols/issue-credential/3.0/handler.js'
 import { openDataSource } from '../storage/datasource.js'
 
 /** A running (or ready to run) agent and its parts, for embedding programs and tests. */
@@ -41,6 +50,10 @@ export interface ParleyAgent {
   readonly audit: AuditLog
   readonly events: EventBus
   readonly engine: Engine
+  /** The holder's credential store. */
+  readonly credentials: CredentialStore
+  /** The verifier's grants, won by verified presentations. */
+  readonly grants: GrantStore
   readonly outbox: Outbox
   readonly pipeline: InboundPipeline
   /** Absent when `transport.listen` is off or no TLS material is configured. */
@@ -103,6 +116,9 @@ export async function createParleyAgent(
   const audit = createAuditLog({ dataSource, file: loaded.fromData(config.audit.file), logger })
   const events = new EventBus(logger)
   const routes = createReturnRoutes()
+  const credentials = new CredentialStore(veramo, logger)
+  const grants = new GrantStore(dataSource)
+  const policies = loadPolicies(config.verifier.policies, loaded.fromConfig)
 
   const tls: TlsSource | undefined =
     config.transport.tls === undefined
@@ -141,6 +157,23 @@ export async function createParleyAgent(
     config,
     logger,
     ourDids: () => [identity.did],
+    services: { veramo, credentials, grants },
+    protocols: [
+      createIssueCredentialHandler({
+        veramo,
+        store: credentials,
+        issuer: config.issuer,
+        holder: config.holder,
+        grants,
+      }),
+    ] as object[] as ProtocolHandler<string, object>[],
+  })
+  const offerRules = startOfferRules({
+    rules: config.issuer.offerRules,
+    engine,
+    events,
+    dataSource,
+    logger,
   })
 
   pipeline = createInboundPipeline({ codec, dataSource, sink: engine, config, logger })
@@ -148,13 +181,26 @@ export async function createParleyAgent(
   const server =
     tls === undefined || !config.transport.listen
       ? undefined
-      : createTransportServer({ config, tls, pipeline, routes, audit, logger })
+      : createTransportServer({
+          config,
+          tls,
+          pipeline,
+          routes,
+          audit,
+          logger,
+          resources: createProtectedResources({
+            policies: config.verifier.policies,
+            grants,
+            audit,
+            logger,
+          }),
+        })
 
   const admin = config.admin.enabled
     ? createAdminServer({
         admin: config.admin,
         token: createAdminToken(loaded.fromData(config.admin.tokenFile)),
-        routes: adminRoutes(engine),
+        routes: adminRoutes(engine, { credentials, grants, policies }),
         logger,
         resolvePath: loaded.fromConfig,
       })
@@ -172,6 +218,8 @@ export async function createParleyAgent(
     audit,
     events,
     engine,
+    credentials,
+    grants,
     outbox,
     pipeline,
     ...(server === undefined ? {} : { server }),
@@ -189,6 +237,7 @@ export async function createParleyAgent(
 
     async stop() {
       engine.stop()
+      await offerRules.stop()
       await admin?.stop()
       await server?.stop()
       await outbox.stop()
@@ -204,6 +253,13 @@ export async function createParleyAgent(
 }
 
 /** Every admin API route of an agent: the engine's, then each protocol area's. */
-function adminRoutes(engine: Engine): AdminRoute[] {
-  return [...engineRoutes(engine)]
+function adminRoutes(
+  engine: Engine,
+  parts: { credentials: CredentialStore; grants: GrantStore; policies: Policy[] },
+): AdminRoute[] {
+  return [
+    ...engineRoutes(engine),
+    ...credentialRoutes({ engine, store: parts.credentials }),
+    ...accessRoutes({ grants: parts.grants, policies: parts.policies }),
+  ]
 }

@@ -14,6 +14,7 @@ import { readAdminToken } from './token.js'
 export interface AdminClient {
   get<T = unknown>(path: string): Promise<T>
   post<T = unknown>(path: string, body: unknown): Promise<T>
+  delete<T = unknown>(path: string): Promise<T>
 }
 
 /** An error answered by the admin API, with the agent's code. */
@@ -91,5 +92,6 @@ export function createAdminClient(base: string, token: string, ca?: Buffer): Adm
   return {
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
+    delete: (path) => call('DELETE', path),
   }
 }

@@ -63,7 +63,9 @@ export function openApiDocument(routes: readonly AdminRoute[]): Record<string, u
 
   for (const route of routes) {
     const path = route.path.replace(/:([a-zA-Z]+)/g, '{$1}')
-    const described = DESCRIBED[`${route.method} ${path}`]
+    const described = route.summary
+      ? { summary: route.summary, ...(route.body === undefined ? {} : { body: route.body }) }
+      : DESCRIBED[`${route.method} ${path}`]
     const operation: Record<string, unknown> = {
       summary: described?.summary ?? `${route.method} ${path}`,
       responses: {

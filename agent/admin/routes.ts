@@ -26,6 +26,10 @@ export interface AdminRoute {
   method: 'GET' | 'POST' | 'DELETE'
   path: string
   handle(request: AdminRequest): Promise<AdminResponse>
+  /** Its one-line description in `/openapi.json`. */
+  summary?: string
+  /** JSON Schema properties of its request body, for `/openapi.json`. */
+  body?: Record<string, unknown>
 }
 
 /** How long `wait: true` requests wait for a thread to finish, by default. */
@@ -114,7 +118,7 @@ export function engineRoutes(engine: Engine): AdminRoute[] {
 }
 
 /** With `wait: true`, resolves once the thread is final or `waitMs` passed, whichever first. */
-async function maybeWait(
+export async function maybeWait(
   engine: Engine,
   record: ProtocolRecord,
   body: Record<string, unknown>,
@@ -131,17 +135,24 @@ async function maybeWait(
   return final ?? (await engine.thread(record.thid))?.record ?? record
 }
 
-function optional<K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } {
+/** `{ [key]: value }`, or `{}` when the value is undefined. */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [k in K]?: V }
 }
 
-function requiredString(body: Record<string, unknown>, key: string): string {
+/**
+ * A non-empty string field of a body.
+ *
+ * @throws AdminBadRequestError (`ERR_ADMIN_BAD_REQUEST`) when it is missing, empty or not a string.
+ */
+export function requiredString(body: Record<string, unknown>, key: string): string {
   const value = stringField(body, key)
   if (value === undefined || value === '') throw new AdminBadRequestError(`${key} is required`)
   return value
 }
 
-function stringField(body: Record<string, unknown>, key: string): string | undefined {
+/** An optional string field; throws `ERR_ADMIN_BAD_REQUEST` when it is not a string. */
+export function stringField(body: Record<string, unknown>, key: string): string | undefined {
   const value = body[key]
   if (value === undefined) return undefined
   if (typeof value !== 'string') throw new AdminBadRequestError(`${key} must be a string`)
@@ -155,7 +166,8 @@ function booleanField(body: Record<string, unknown>, key: string): boolean | und
   return value
 }
 
-function numberField(body: Record<string, unknown>, key: string): number | undefined {
+/** An optional positive integer; throws `ERR_ADMIN_BAD_REQUEST` when it is not one. */
+export function numberField(body: Record<string, unknown>, key: string): number | undefined {
   const value = body[key]
   if (value === undefined) return undefined
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {

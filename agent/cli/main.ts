@@ -9,10 +9,13 @@ import 'reflect-metadata'
 import { Command } from 'commander'
 
 import { isParleyError } from '../errors.js'
+import * as access from './commands/access.js'
 import * as audit from './commands/audit.js'
 import * as certs from './commands/certs.js'
 import * as connect from './commands/connect.js'
 import * as connections from './commands/connections.js'
+import * as credential from './commands/credential.js'
+import * as credentials from './commands/credentials.js'
 import * as features from './commands/features.js'
 import * as init from './commands/init.js'
 import * as invite from './commands/invite.js'
@@ -28,10 +31,13 @@ const program = new Command()
 
 // Command modules, each exporting `register(program)`; keep this list sorted.
 const commandModules: { register(program: Command): void }[] = [
+  access,
   audit,
   certs,
   connect,
   connections,
+  credential,
+  credentials,
   features,
   init,
   invite,

@@ -246,6 +246,8 @@ export const configSchema = z.object({
               )
               .default([]),
             grantTtlSeconds: seconds.default(3600),
+            /** The JSON that `GET /resources/<resource>` serves to a peer holding a grant. */
+            content: z.unknown().optional(),
           }),
         )
         .default([]),

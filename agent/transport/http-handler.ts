@@ -17,7 +17,7 @@ import type { AgentConfig, TlsConfig } from '../config/schema.js'
 import type { DidcommMediaType } from '../didcomm/types.js'
 import { isParleyError } from '../errors.js'
 import type { InboundPipeline } from '../inbound/pipeline.js'
-import type { InboundContext } from '../inbound/types.js'
+import type { InboundContext, PeerCertificateInfo } from '../inbound/types.js'
 import type { Logger } from '../logger.js'
 import {
   httpStatusOf,
@@ -44,7 +44,24 @@ export interface HttpHandlerOptions {
   didDocument?: () => Promise<object | undefined>
   /** Tracks work that outlives the response, so that stop() can drain it. */
   track: (work: Promise<unknown>) => void
+  /** Serves `GET /resources/<name>`; absent: that path is not served (404). */
+  resources?: (request: ResourceRequest) => Promise<ResourceResponse>
 }
+
+/** A request for a protected resource, from a client whose certificate passed the checks. */
+export interface ResourceRequest {
+  name: string
+  certificate: PeerCertificateInfo
+  remoteAddress: string
+}
+
+/** The JSON answer to a {@link ResourceRequest}. */
+export interface ResourceResponse {
+  status: number
+  body: unknown
+}
+
+const RESOURCES_PREFIX = '/resources/'
 
 const ENVELOPE_TYPES = ['application/didcomm-encrypted+json', 'application/didcomm-signed+json']
 const PLAIN_TYPE = 'application/didcomm-plain+json'
@@ -87,6 +104,20 @@ export function createHttpHandler(
     if (req.method === 'GET' && url.pathname === '/.well-known/did.json' && options.didDocument) {
       const document = await options.didDocument()
       if (document !== undefined) return sendJson(res, 200, document)
+    }
+
+    if (options.resources && req.method === 'GET' && url.pathname.startsWith(RESOURCES_PREFIX)) {
+      if (!limiter.take(context.certificate.fingerprint256).allowed) {
+        return refuse(new TransportRateLimitedError('too many requests'))
+      }
+      // Matched as written: resource names in agent.yml are plain tokens.
+      const name = url.pathname.slice(RESOURCES_PREFIX.length)
+      const answer = await options.resources({
+        name,
+        certificate: context.certificate,
+        remoteAddress,
+      })
+      return sendJson(res, answer.status, answer.body)
     }
 
     if (url.pathname !== path || req.method !== 'POST') {

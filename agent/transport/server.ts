@@ -20,7 +20,7 @@ import type { AgentConfig } from '../config/schema.js'
 import type { InboundPipeline } from '../inbound/pipeline.js'
 import type { Logger } from '../logger.js'
 import { TlsHandshakeRefusedError } from './errors.js'
-import { createHttpHandler } from './http-handler.js'
+import { createHttpHandler, type HttpHandlerOptions } from './http-handler.js'
 import { createRateLimiter } from './rate-limit.js'
 import type { ReturnRoutes } from './return-route.js'
 import type { TlsMaterial, TlsSource } from './tls.js'
@@ -52,6 +52,8 @@ export interface CreateTransportServerOptions {
   didDocument?: () => Promise<object | undefined>
   /** Milliseconds a client may take to finish the TLS handshake; defaults to 10 s. */
   handshakeTimeoutMs?: number
+  /** Serves `GET /resources/<name>` (see `agent/resources/serve.ts`); absent: not served. */
+  resources?: HttpHandlerOptions['resources']
 }
 
 /**
@@ -87,7 +89,11 @@ export function createTransportServer(options: CreateTransportServerOptions): Tr
   const common = { config, tls: tls.config, pipeline, audit, logger, track }
   const withRoutes = routes === undefined ? common : { ...common, routes }
   const limiter = createRateLimiter(http.rateLimit.limit, http.rateLimit.windowSeconds)
-  const httpOptions = { ...withRoutes, limiter }
+  const httpOptions = {
+    ...withRoutes,
+    limiter,
+    ...(options.resources ? { resources: options.resources } : {}),
+  }
   server.on(
     'request',
     createHttpHandler(
