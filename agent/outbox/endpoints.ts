@@ -12,10 +12,22 @@ export const DIDCOMM_V2 = 'didcomm/v2'
  * @see https://identity.foundation/didcomm-messaging/spec/v2.1/#service-endpoint
  */
 export function pickEndpoints(services: DidcommService[]): DidcommService[] {
-  return services.filter((service) => {
-    const scheme = service.uri.split(':', 1)[0]
-    if (scheme !== 'https' && scheme !== 'wss') return false
-    if (service.routingKeys.length > 0) return false
-    return service.accept.length === 0 || service.accept.includes(DIDCOMM_V2)
-  })
+  return services.filter(usable)
+}
+
+/**
+ * The same services, WebSocket ones first, for an agent with no endpoint of its own: a WebSocket
+ * stays open, so replies that come later than the HTTP answer still reach it (return route).
+ */
+export function pickEndpointsForReturnRoute(services: DidcommService[]): DidcommService[] {
+  const usableServices = services.filter(usable)
+  const isWs = (service: DidcommService): boolean => service.uri.startsWith('wss:')
+  return [...usableServices.filter(isWs), ...usableServices.filter((s) => !isWs(s))]
+}
+
+function usable(service: DidcommService): boolean {
+  const scheme = service.uri.split(':', 1)[0]
+  if (scheme !== 'https' && scheme !== 'wss') return false
+  if (service.routingKeys.length > 0) return false
+  return service.accept.length === 0 || service.accept.includes(DIDCOMM_V2)
 }

@@ -21,7 +21,7 @@ import { isParleyError, StorageNotFoundError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { OutboundClient } from '../transport/client.js'
 import type { ReturnRoutes } from '../transport/return-route.js'
-import { pickEndpoints } from './endpoints.js'
+import { pickEndpoints, pickEndpointsForReturnRoute } from './endpoints.js'
 import { OutboxExpiredError } from './errors.js'
 import { deliverEntry } from './deliver.js'
 import {
@@ -111,7 +111,12 @@ export function createOutbox(options: CreateOutboxOptions): Outbox {
     }
 
     try {
-      const via = await deliverEntry(entry, { codec, client, routes, pickEndpoints })
+      const via = await deliverEntry(entry, {
+        codec,
+        client,
+        routes,
+        pickEndpoints: addReturnRoute ? pickEndpointsForReturnRoute : pickEndpoints,
+      })
       await markDelivered(dataSource, entry.id, via)
       logger.info({ outboxId: entry.id, messageId: entry.messageId, via }, 'message delivered')
     } catch (error) {
