@@ -6,6 +6,7 @@
 
 import type { Command } from 'commander'
 
+import { initializeAgent } from '../../init.js'
 import { writeCa, writeCertificate } from '../../pki/files.js'
 import { loadFromCommand, printJson } from '../context.js'
 
@@ -30,12 +31,23 @@ export function register(program: Command): void {
       'localhost',
       '127.0.0.1',
     ])
-    .option('--did <did>', "the agent's DID, written as a URI SAN (binds connections to it)")
+    .option(
+      '--did <did>',
+      "the DID written as a URI SAN (binds connections to it); default: this agent's own",
+    )
     .option('--force', 'overwrite existing files')
     .action(async (options: CertOptions, command: Command) => {
-      const dir = loadFromCommand(command).fromConfig(options.dir)
+      const loaded = loadFromCommand(command)
+      const dir = loaded.fromConfig(options.dir)
+      // The agent's own DID, created by init if it does not exist yet (init is idempotent).
+      const did = options.did ?? (await initializeAgent(loaded)).did
       const ca = await writeCa(dir, options.force ? { force: true } : {})
-      const agent = await writeCertificate(dir, dir, options.name, issueOptions(options))
+      const agent = await writeCertificate(
+        dir,
+        dir,
+        options.name,
+        issueOptions({ ...options, did }),
+      )
       printJson({ ca, agent })
     })
 
