@@ -17,7 +17,7 @@ import { readSecret } from '../agent/secrets.js'
 import type { CertificateAuthority } from '../agent/pki/dev-pki.js'
 import { startAgent, type TestAgentOptions, type TestNetwork } from '../test/helpers/network.js'
 import { rawResolvers, rawUnpack } from './codec.js'
-import { opsPerSecond } from './measure.js'
+import { median, opsPerSecond } from './measure.js'
 
 /** What the bench asks of an agent process, with its arguments and answer. */
 export interface AgentCommands {
@@ -34,6 +34,15 @@ export interface AgentCommands {
   rawUnpack: {
     args: { packed: string[]; peers: string[]; ms: number; maxOps: number }
     value: { opsPerSecond: number }
+  }
+  /**
+   * Median ms of each stage for envelopes taken one at a time, in process (no transport): the
+   * codec's unpack alone, then the pipeline's accept (unpack, checks, guard, commit) and process
+   * (engine dispatch and its commit, inbox row marked).
+   */
+  stages: {
+    args: { packed: string[] }
+    value: { unpackMs: number; acceptMs: number; processMs: number }
   }
   /** Signs `count` JWT credentials about `subject`, claims varied by index. */
   issue: {
@@ -67,6 +76,9 @@ const handlers: { [K in keyof AgentCommands]: (args: AgentCommands[K]['args']) =
   async init({ dir, caFile, ca, name }) {
     const network: TestNetwork = { dir, ca, caFile, agents: [], close: async () => undefined }
     agent = await startAgent(network, name, LISTEN_OPTIONS)
+    // An experiment only, to tell commit fsyncs from the rest: Parley itself leaves SQLite's default.
+    const synchronous = process.env['BENCH_SQLITE_SYNCHRONOUS']
+    if (synchronous === 'NORMAL') await agent.dataSource.query('PRAGMA synchronous = NORMAL')
     agent.events.on('message.received', () => {
       received += 1
       if (received % 8 === 0) process.send?.({ progress: received })
@@ -103,7 +115,33 @@ const handlers: { [K in keyof AgentCommands]: (args: AgentCommands[K]['args']) =
     const raw = await rawResolvers([owner], peers)
     let next = 0
     const op = () => rawUnpack(packed[next++ % packed.length] as string, raw)
+    await opsPerSecond(op, Math.min(500, ms / 2), maxOps)
     return { opsPerSecond: await opsPerSecond(op, ms, maxOps) }
+  },
+
+  async stages({ packed }) {
+    const self = running()
+    const context = { transport: 'https' as const, remoteAddress: '127.0.0.1' }
+    const times = { unpackMs: [] as number[], acceptMs: [] as number[], processMs: [] as number[] }
+    for (const envelope of packed) {
+      let began = performance.now()
+      await self.codec.unpack(envelope)
+      times.unpackMs.push(performance.now() - began)
+
+      began = performance.now()
+      const accepted = await self.pipeline.accept(envelope, context)
+      times.acceptMs.push(performance.now() - began)
+
+      began = performance.now()
+      await self.pipeline.process(accepted)
+      times.processMs.push(performance.now() - began)
+    }
+    const ms = (values: number[]) => Math.round(median(values) * 100) / 100
+    return {
+      unpackMs: ms(times.unpackMs),
+      acceptMs: ms(times.acceptMs),
+      processMs: ms(times.processMs),
+    }
   },
 
   async issue({ subject, start, count }) {

@@ -60,7 +60,7 @@ export async function createFleet(): Promise<Fleet> {
 /** Forks an agent process, starts its agent and waits until it listens. */
 export async function spawnAgent(fleet: Fleet, name: string): Promise<AgentProcess> {
   const child = fork(CHILD, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...profileFlags(name)],
     env: { ...process.env, PARLEY_LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
@@ -109,6 +109,12 @@ type IpcMessage =
   | { progress: number }
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: string }
+
+/** `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of each agent process there, at its exit. */
+function profileFlags(name: string): string[] {
+  const dir = process.env['BENCH_CPU_PROF']
+  return dir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${dir}`]
+}
 
 const processes = new WeakMap<AgentProcess, ChildProcess>()
 

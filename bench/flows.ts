@@ -32,11 +32,17 @@ export interface FlowAgents {
  * are never estimated.
  */
 export async function benchFlows(agents: FlowAgents, mode: 'full' | 'quick'): Promise<FlowResults> {
-  const missing = await missingProtocols(agents.issuer)
-  if (missing.length > 0) {
-    return flowsNotAvailable(`the engine has no ${missing.join(' or ')} handler yet`)
+  const gaps: string[] = []
+  for (const agent of [agents.issuer, agents.holder, agents.verifier]) {
+    const missing = await missingProtocols(agent)
+    if (missing.length > 0) gaps.push(`${agent.name} lacks ${missing.join(' and ')}`)
   }
-  return flowsNotAvailable(`flows are not wired into the bench yet (${mode})`)
+  if (gaps.length > 0) {
+    return flowsNotAvailable(`the assembled agents cannot run the flow: ${gaps.join('; ')}`)
+  }
+  return flowsNotAvailable(
+    `both protocols are registered, but the bench does not drive flows yet (${mode} run)`,
+  )
 }
 
 /** The protocols a flow needs. */

@@ -42,6 +42,8 @@ export interface PipelineResults {
   https: { messagesPerSecond: number; errors: number }
   wss: { messagesPerSecond: number; errors: number }
   rawUnpackPerSecond: number
+  /** One message at a time, in the receiver's process, no transport: median ms per stage. */
+  stagesMs: { unpackMs: number; acceptMs: number; processMs: number }
   ratioToRawUnpack: { https: number | null; wss: number | null }
 }
 
@@ -88,6 +90,10 @@ export async function benchPipeline(
       dispatched = w.dispatched
     }
 
+    const warm = await packMany(sender, receiver.did, STAGE_MESSAGES + 20)
+    await receiver.call('stages', { packed: warm.slice(0, 20) })
+    const stagesMs = await receiver.call('stages', { packed: warm.slice(20) })
+
     const rawUnpack = median(raw)
     return {
       receiver: receiver.name,
@@ -98,6 +104,7 @@ export async function benchPipeline(
       https: { messagesPerSecond: round(median(https)), errors: errors.https },
       wss: { messagesPerSecond: round(median(wss)), errors: errors.wss },
       rawUnpackPerSecond: round(rawUnpack),
+      stagesMs,
       ratioToRawUnpack: {
         https: ratio(median(https), rawUnpack),
         wss: ratio(median(wss), rawUnpack),
@@ -107,6 +114,9 @@ export async function benchPipeline(
     await sender.dataSource.destroy()
   }
 }
+
+/** Messages taken one at a time for the per-stage figures. */
+const STAGE_MESSAGES = 200
 
 interface RoundResult {
   /** Messages dispatched per second, from the first send to the last dispatch. */

@@ -8,7 +8,15 @@ import type { PipelineResults } from './pipeline.js'
 
 /** Everything one run measured, as written to `bench/results.json`. */
 export interface BenchResults {
-  machine: { cpu: string; cores: number; node: string; platform: string; loadAverage: number[] }
+  machine: {
+    cpu: string
+    cores: number
+    node: string
+    platform: string
+    /** 1, 5 and 15 minute load averages when the run started and when it ended. */
+    loadAverage: number[]
+    loadAverageAtEnd: number[]
+  }
   startedAt: string
   mode: 'full' | 'quick'
   codec: CodecResults
@@ -56,6 +64,13 @@ export function formatTable(results: BenchResults): string {
       `raw unpack ${pipeline.rawUnpackPerSecond}/s · ratio ${pipeline.ratioToRawUnpack[transport]}`,
     ])
   }
+
+  const stages = pipeline.stagesMs
+  rows.push([
+    'pipeline stages, one at a time (ms)',
+    `unpack ${stages.unpackMs} · accept ${stages.acceptMs} · process ${stages.processMs}`,
+    'accept = unpack + checks + guard + commit; process = engine dispatch + commit',
+  ])
 
   if (flows.available) {
     rows.push([

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     cores: cpus().length,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
-    loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
+    loadAverage: loadAverage(),
   }
   progress(`bench (${mode}) on ${machine.cores} × ${machine.cpu}, load ${machine.loadAverage}`)
 
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     const holderWithCredentials = await benchHolderStore(issuer, holder, MEMORY_BUDGETS[mode])
 
     const measured = {
-      machine,
+      machine: { ...machine, loadAverageAtEnd: loadAverage() },
       startedAt,
       mode,
       codec,
@@ -70,6 +70,10 @@ async function main(): Promise<void> {
   } finally {
     await fleet.close()
   }
+}
+
+function loadAverage(): number[] {
+  return loadavg().map((load) => Math.round(load * 100) / 100)
 }
 
 function progress(text: string): void {
