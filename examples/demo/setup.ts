@@ -94,8 +94,8 @@ export function writeAgentFolder(
     doc.setIn(
       ['transport', 'endpoints'],
       doc.createNode([
-        `wss://localhost:${agent.port}/ws`,
         `https://localhost:${agent.port}/didcomm`,
+        `wss://localhost:${agent.port}/ws`,
       ]),
     )
   }
