@@ -3,6 +3,8 @@
  * decides, signing one when the issuance policy allows, storing it inside the transition's
  * transaction, and moving on by itself where `agent.yml` says so.
  */
+import { isDeepStrictEqual } from 'node:util'
+
 import type { AgentConfig } from '../../../agent/config/schema.js'
 import type { PlaintextMessage } from '../../../agent/didcomm/types.js'
 import { issueCredential } from '../../../agent/credentials/issue.js'
@@ -207,6 +209,7 @@ function summary(credential: DecodedCredential): CredentialSummary {
   }
 }
 
+// Key order is not meaning: didcomm-node hands received bodies over with their keys sorted.
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b)
+  return isDeepStrictEqual(a, b)
 }
