@@ -20,6 +20,13 @@ import {
   ping,
   refuseClientWithoutCertificate,
 } from './demo/connections.js'
+import {
+  confirmGrant,
+  fetchProtectedResource,
+  issueKycCredential,
+  presentAndDecide,
+  refuseUntrustedIssuer,
+} from './demo/credentials.js'
 import { initAgents, issueCertificates, startAgents, type DemoNetwork } from './demo/network.js'
 import { stopAgents } from './demo/processes.js'
 import { Report } from './demo/report.js'
@@ -62,7 +69,7 @@ try {
     return 'issuer wss+https :18443, verifier :18444, rogue issuer :18445; alice and mallory listen nowhere'
   })
 
-  await report.step('Alice connects to the issuer (invitation, over WSS)', () =>
+  await report.step('Alice connects to the issuer: invitation, then WSS with her certificate', () =>
     connectThroughInvitation(network!, 'alice', 'issuer'),
   )
 
@@ -70,16 +77,48 @@ try {
     ping(network!, 'issuer', 'alice'),
   )
 
-  await report.step('Alice connects to the verifier (invitation, over WSS)', () =>
+  await report.step('Issuance: the issuer offers Alice a KYC credential, she accepts', () =>
+    issueKycCredential(network!, 'issuer', 'alice'),
+  )
+
+  await report.step('Alice connects to the verifier', () =>
     connectThroughInvitation(network!, 'alice', 'verifier'),
+  )
+
+  await report.step('Presentation: the verifier asks for age >= 18 and KYC level >= 2', () =>
+    presentAndDecide(network!),
+  )
+
+  await report.step('Access decision: the verifier holds a grant for Alice', () =>
+    confirmGrant(network!),
+  )
+
+  await report.step('Alice fetches the protected resource over mutual TLS', () =>
+    fetchProtectedResource(network!),
+  )
+
+  await report.step('Alice never listened: out over WSS, answers by return route', () =>
+    checkHolderNeverListened(network!, 'alice', ['issuer', 'verifier']),
   )
 
   await report.step('Refusal: a client without a certificate, at the TLS handshake', () =>
     refuseClientWithoutCertificate(network!),
   )
 
-  await report.step('Alice never listened: out over WSS, answers by return route', () =>
-    checkHolderNeverListened(network!, 'alice', ['issuer', 'verifier']),
+  await report.step('Mallory connects to a rogue KYC issuer and to the verifier', async () => {
+    const connected = await Promise.all([
+      connectThroughInvitation(network!, 'mallory', 'rogue'),
+      connectThroughInvitation(network!, 'mallory', 'verifier'),
+    ])
+    return `rogue issuer and verifier list Mallory (${connected.length} connections)`
+  })
+
+  await report.step('The rogue issuer issues Mallory a KYC credential (she trusts it)', () =>
+    issueKycCredential(network!, 'rogue', 'mallory'),
+  )
+
+  await report.step('Refusal: Mallory presents it; its issuer is not trusted by the verifier', () =>
+    refuseUntrustedIssuer(network!),
   )
 } finally {
   await stopAgents()
