@@ -10,6 +10,7 @@ import type { DataSource } from 'typeorm'
 
 import { accessRoutes } from './admin/access-routes.js'
 import { credentialRoutes } from './admin/credential-routes.js'
+import { proofRoutes } from './admin/proof-routes.js'
 import { createAdminServer, type AdminServer } from './admin/server.js'
 import { engineRoutes, type AdminRoute } from './admin/routes.js'
 import { createAdminToken } from './admin/token.js'
@@ -25,6 +26,7 @@ import { createInboundPipeline, type InboundPipeline } from './inbound/pipeline.
 import { startOfferRules } from './issuer-rules.js'
 import { createLogger, type Logger } from './logger.js'
 import { createOutbox, type Outbox } from './outbox/outbox.js'
+import { PolicyDecisionPoint } from './policy/decide.js'
 import { GrantStore } from './policy/grants.js'
 import { loadPolicies, type Policy } from './policy/policies.js'
 import { createProtectedResources } from './resources/serve.js'
@@ -37,6 +39,10 @@ import { createVeramoAgent, type VeramoAgent } from './veramo.js'
 import { createEngine, type Engine } from '../protocols/engine/engine.js'
 import type { ProtocolHandler } from '../protocols/engine/types.js'
 import { createIssueCredentialHandler } from '../protocols/issue-credential/3.0/handler.js'
+import {
+  createPresentProofHandler,
+  type PresentProofDeps,
+} from '../protocols/present-proof/3.0/handler.js'
 import { openDataSource } from '../storage/datasource.js'
 
 /** A running (or ready to run) agent and its parts, for embedding programs and tests. */
@@ -81,6 +87,7 @@ export interface CreateParleyAgentOptions {
  * @throws SecretMissingError (`ERR_CONFIG_SECRET_MISSING`) without an at-rest secret.
  * @throws StorageUnavailableError (`ERR_STORAGE_UNAVAILABLE`) when the database cannot be opened.
  * @throws TlsMaterialError (`ERR_TLS_MATERIAL`) when configured TLS files are unusable.
+ * @throws PolicyInvalidError (`ERR_POLICY_INVALID`) when a verifier policy cannot be used.
  */
 export async function createParleyAgent(
   loaded: LoadedConfig,
@@ -119,6 +126,13 @@ export async function createParleyAgent(
   const credentials = new CredentialStore(veramo, logger)
   const grants = new GrantStore(dataSource)
   const policies = loadPolicies(config.verifier.policies, loaded.fromConfig)
+  const prover: PresentProofDeps = {
+    veramo,
+    store: credentials,
+    holder: config.holder,
+    policies,
+    pdp: new PolicyDecisionPoint({ dataSource, audit, logger }),
+  }
 
   const tls: TlsSource | undefined =
     config.transport.tls === undefined
@@ -166,6 +180,7 @@ export async function createParleyAgent(
         holder: config.holder,
         grants,
       }),
+      createPresentProofHandler(prover),
     ] as object[] as ProtocolHandler<string, object>[],
   })
   const offerRules = startOfferRules({
@@ -200,7 +215,14 @@ export async function createParleyAgent(
     ? createAdminServer({
         admin: config.admin,
         token: createAdminToken(loaded.fromData(config.admin.tokenFile)),
-        routes: adminRoutes(engine, { credentials, grants, policies }),
+        routes: adminRoutes(engine, {
+          did: identity.did,
+          credentials,
+          grants,
+          policies,
+          prover,
+          logger,
+        }),
         logger,
         resolvePath: loaded.fromConfig,
       })
@@ -255,11 +277,25 @@ export async function createParleyAgent(
 /** Every admin API route of an agent: the engine's, then each protocol area's. */
 function adminRoutes(
   engine: Engine,
-  parts: { credentials: CredentialStore; grants: GrantStore; policies: Policy[] },
+  parts: {
+    did: string
+    credentials: CredentialStore
+    grants: GrantStore
+    policies: Policy[]
+    prover: PresentProofDeps
+    logger: Logger
+  },
 ): AdminRoute[] {
   return [
     ...engineRoutes(engine),
     ...credentialRoutes({ engine, store: parts.credentials }),
+    ...proofRoutes({
+      engine,
+      ourDid: parts.did,
+      policies: parts.policies,
+      prover: parts.prover,
+      logger: parts.logger,
+    }),
     ...accessRoutes({ grants: parts.grants, policies: parts.policies }),
   ]
 }

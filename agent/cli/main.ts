@@ -21,6 +21,7 @@ import * as init from './commands/init.js'
 import * as invite from './commands/invite.js'
 import * as outbox from './commands/outbox.js'
 import * as ping from './commands/ping.js'
+import * as proof from './commands/proof.js'
 import * as start from './commands/start.js'
 
 const program = new Command()
@@ -43,6 +44,7 @@ const commandModules: { register(program: Command): void }[] = [
   invite,
   outbox,
   ping,
+  proof,
   start,
 ]
 
