@@ -27,7 +27,14 @@ import {
   presentAndDecide,
   refuseUntrustedIssuer,
 } from './demo/credentials.js'
-import { initAgents, issueCertificates, startAgents, type DemoNetwork } from './demo/network.js'
+import {
+  describeExit,
+  initAgents,
+  issueCertificates,
+  startAgents,
+  stopCleanly,
+  type DemoNetwork,
+} from './demo/network.js'
 import { stopAgents } from './demo/processes.js'
 import { Report } from './demo/report.js'
 
@@ -120,8 +127,14 @@ try {
   await report.step('Refusal: Mallory presents it; its issuer is not trusted by the verifier', () =>
     refuseUntrustedIssuer(network!),
   )
+
+  await report.step('Stop the agents: each exits 0 on SIGTERM', stopCleanly)
 } finally {
-  await stopAgents()
+  // After a failed step: stop whatever still runs, and say which agents had died on their own.
+  const exits = await stopAgents()
+  for (const exit of exits.filter((candidate) => candidate.unasked)) {
+    process.stdout.write(`note: ${describeExit(exit)} ended on its own; see its agent.log\n`)
+  }
 }
 
 report.printSummary(OUTPUT)

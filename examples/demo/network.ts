@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 
 import { adminApi, type AdminApi } from './admin.js'
-import { parleyJson, startAgent } from './processes.js'
+import { parleyJson, startAgent, stopAgents, type AgentExit } from './processes.js'
 import { expectThat } from './report.js'
 import {
   adminToken,
@@ -167,4 +167,31 @@ export async function startAgents(network: Omit<DemoNetwork, 'admin'>): Promise<
     ]),
   ) as Record<AgentName, AdminApi>
   return { ...network, admin }
+}
+
+/**
+ * Stops the agents with SIGTERM. Every agent must have run until asked, and must then exit 0
+ * within the grace period: a clean stop drains work in flight and closes the database.
+ */
+export async function stopCleanly(): Promise<string> {
+  const exits = await stopAgents()
+
+  const unasked = exits.filter((exit) => exit.unasked)
+  expectThat(
+    unasked.length === 0,
+    `agents ended before they were stopped: ${unasked.map(describeExit).join(', ')}`,
+  )
+  const unclean = exits.filter((exit) => exit.killed || exit.code !== 0)
+  expectThat(
+    unclean.length === 0,
+    `agents did not stop cleanly: ${unclean.map(describeExit).join(', ')}`,
+  )
+
+  return `${exits.length} agents exited 0 on SIGTERM`
+}
+
+/** How an agent ended, in words. */
+export function describeExit(exit: AgentExit): string {
+  if (exit.killed) return `${exit.name} (killed: no exit within the grace period)`
+  return `${exit.name} (${exit.code === null ? `signal ${exit.signal}` : `exit ${exit.code}`})`
 }

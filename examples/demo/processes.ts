@@ -28,10 +28,25 @@ export interface RunningAgent {
   process: ChildProcess
 }
 
-const running = new Set<ChildProcess>()
+/** How an agent process ended. */
+export interface AgentExit {
+  name: string
+  code: number | null
+  signal: NodeJS.Signals | null
+  /** Whether it ended before {@link stopAgents} asked it to. */
+  unasked: boolean
+  /** Whether it had to be killed after not stopping within the grace period. */
+  killed: boolean
+}
+
+/** Agents still running, by process, with their names. */
+const running = new Map<ChildProcess, string>()
+const stopping = new Set<ChildProcess>()
+const killed = new Set<ChildProcess>()
+const exits: AgentExit[] = []
 
 process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL')
+  for (const child of running.keys()) child.kill('SIGKILL')
 })
 
 /**
@@ -122,7 +137,11 @@ export function startAgent(
     stdio: ['ignore', 'pipe', out],
   })
   closeSync(out)
-  running.add(child)
+  running.set(child, name)
+  child.once('exit', (code, signal) => {
+    running.delete(child)
+    exits.push({ name, code, signal, unasked: !stopping.has(child), killed: killed.has(child) })
+  })
 
   return new Promise((resolve, reject) => {
     let buffered = ''
@@ -136,7 +155,6 @@ export function startAgent(
       timeoutMs,
     )
     child.once('exit', (code, signal) => {
-      running.delete(child)
       if (!started) fail(`${name} exited with ${code ?? signal}`)
     })
 
@@ -159,24 +177,27 @@ export function startAgent(
 
 /**
  * Stops every agent this process started: SIGTERM, then SIGKILL for any still running after
- * `graceMs`. Resolves once all have exited.
+ * `graceMs`. Resolves once all have exited, with how every agent started so far ended.
  */
-export async function stopAgents(graceMs = 10_000): Promise<void> {
-  const children = [...running]
+export async function stopAgents(graceMs = 10_000): Promise<AgentExit[]> {
   await Promise.all(
-    children.map(
+    [...running.keys()].map(
       (child) =>
         new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve()
-          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+          const timer = setTimeout(() => {
+            killed.add(child)
+            child.kill('SIGKILL')
+          }, graceMs)
           child.once('exit', () => {
             clearTimeout(timer)
             resolve()
           })
+          stopping.add(child)
           child.kill('SIGTERM')
         }),
     ),
   )
+  return [...exits]
 }
 
 function parseLine(line: string): Record<string, unknown> | undefined {
