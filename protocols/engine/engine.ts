@@ -26,6 +26,7 @@ import {
   type ThreadMessage,
 } from './record-store.js'
 import { ProtocolRegistry } from './registry.js'
+import { resumeThreads, type ResumeOptions, type ResumeResult } from './resume.js'
 import { commitTransition, publish, withConflictRetry, type EngineCore } from './runner.js'
 import { isFinal } from './transition.js'
 import {
@@ -80,6 +81,11 @@ export interface Engine extends MessageSink, EngineCommands {
   waitForFinal(thid: string): Promise<ProtocolRecord>
   /** Abandons every open thread whose timeout has passed; resolves with how many. */
   sweepTimeouts(now?: number): Promise<number>
+  /**
+   * Continues the open threads whose `onState` continuation a crash or a stop may have cut
+   * short; with `reopenRoutes`, pings the peers of open threads. Call once, at start.
+   */
+  resume(options?: ResumeOptions): Promise<ResumeResult>
   /** Starts the periodic timeout sweep. */
   start(): void
   /** Stops the periodic timeout sweep. */
@@ -196,6 +202,8 @@ export function createEngine(options: CreateEngineOptions): Engine {
       }
       return abandoned
     },
+
+    resume: (resumeOptions) => resumeThreads(core, resumeOptions),
 
     start() {
       if (timer !== undefined) return

@@ -193,7 +193,9 @@ export interface ProtocolHandler<S extends string = string, D extends object = J
   receive?(ctx: HandlerContext<S, D>, message: PlaintextMessage): Promise<ProtocolEvent>
   /**
    * Runs after a transition committed; returns the next local command to apply, if the protocol
-   * continues on its own (e.g. auto-accepting an offer), in a new transaction.
+   * continues on its own (e.g. auto-accepting an offer), in a new transaction. It must decide from
+   * the stored record alone: the engine asks it again for every open thread at start
+   * (`Engine.resume`), since a crash may have come between the commit and this call.
    */
   onState?(ctx: HandlerContext<S, D>): Promise<ProtocolEvent | undefined>
   /** Runs a {@link CustomEffect} inside the transaction that stores the transition. */
