@@ -53,6 +53,8 @@ process.stdout.write(
   `Parley demo: issuer, holder and verifier on loopback (output in ${OUTPUT})\n\n`,
 )
 
+// A step runs only when every step before it passed: what earlier steps set (`initialized`,
+// `network`) is there whenever a later step reads it.
 try {
   let initialized: Awaited<ReturnType<typeof initAgents>> | undefined
 

@@ -57,7 +57,7 @@ process.once('exit', () => {
 export function runParley(
   config: string,
   args: string[],
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<CommandResult> {
   const command = `parley -c ${config} ${args.join(' ')}`
   return new Promise((resolve, reject) => {
@@ -129,7 +129,7 @@ export function startAgent(
   name: string,
   config: string,
   logDir: string,
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<RunningAgent> {
   const outFile = join(logDir, `${name}.out`)
   const out = openSync(outFile, 'a')
