@@ -38,9 +38,10 @@ export interface OfferRules {
  */
 export function startOfferRules(options: OfferRulesOptions): OfferRules {
   const { rules, engine, events, dataSource } = options
+  if (rules.length === 0) return { stop: async () => undefined }
+
   const logger = options.logger.child({ module: 'issuer-rules' })
   const inFlight = new Set<Promise<void>>()
-  if (rules.length === 0) return { stop: async () => undefined }
 
   const offer = async (invitationId: string, peerDid: string): Promise<void> => {
     const invitation = await findInvitation(dataSource.manager, invitationId)

@@ -135,6 +135,9 @@ function requestTerms(
   if (resource !== undefined && policy === undefined) {
     throw new AdminBadRequestError(`no policy protects ${resource}`)
   }
+  if (policy !== undefined && given !== undefined && given.id !== policy.definition.id) {
+    throw new AdminBadRequestError(`the policy of ${policy.resource} uses ${policy.definition.id}`)
+  }
 
   const definition = given ?? policy?.definition
   if (definition === undefined) throw new AdminBadRequestError('definition or resource is required')

@@ -6,6 +6,7 @@
  * `413` above `transport.http.maxBodyBytes`; `400` for an envelope that cannot be unpacked; `429`
  * with `Retry-After` over the client's rate limit; `403` for a certificate or sender that policy
  * refuses; `409` for a message already accepted. Every error body is `{ code, message }`.
+ * `GET /resources/<name>` is answered by the `resources` option when one is given.
  *
  * @see https://identity.foundation/didcomm-messaging/spec/v2.1/#https
  */

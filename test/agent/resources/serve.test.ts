@@ -272,6 +272,20 @@ describe('access decided from verified claims, enforced on the mutual-TLS server
       'ERR_ADMIN_BAD_REQUEST',
     ],
     [
+      'a definition other than the resource policy uses',
+      'POST',
+      '/proofs/requests',
+      {
+        body: {
+          to: 'did:example:x',
+          resource: 'members',
+          definition: { id: 'other', input_descriptors: [{ id: 'a', constraints: {} }] },
+        },
+      },
+      400,
+      'ERR_ADMIN_BAD_REQUEST',
+    ],
+    [
       'an unknown thread to accept',
       'POST',
       '/proofs/requests/no-such-thread/accept',
