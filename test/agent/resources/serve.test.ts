@@ -167,7 +167,7 @@ describe('access decided from verified claims, enforced on the mutual-TLS server
     ])
   })
 
-  it('answers parley access check from the grant the decision made', async () => {
+  it('answers parley access check from the grant the decision made, exit code 2 without one', async () => {
     const allowed = await runCli(faberYml, [
       'access',
       'check',
@@ -176,17 +176,22 @@ describe('access decided from verified claims, enforced on the mutual-TLS server
       '--resource',
       'members',
     ])
-    const denied = await callAdmin(
-      faber,
-      'GET',
-      `/access/check?did=${encodeURIComponent(acme.did)}&resource=members`,
-    )
+    const denied = await runCli(faberYml, [
+      'access',
+      'check',
+      '--did',
+      acme.did,
+      '--resource',
+      'members',
+    ])
 
     expect(allowed.code).toBe(0)
     expect(JSON.parse(allowed.stdout)).toMatchObject({ did: alice.did, allowed: true })
-    expect(denied).toEqual({
-      status: 200,
-      body: { did: acme.did, resource: 'members', allowed: false },
+    expect(denied.code).toBe(2)
+    expect(JSON.parse(denied.stdout)).toEqual({
+      did: acme.did,
+      resource: 'members',
+      allowed: false,
     })
   })
 
