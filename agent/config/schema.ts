@@ -17,6 +17,13 @@ export const storageSchema = z.discriminatedUnion('type', [
     path: z.string().default('parley.sqlite'),
     /** Milliseconds a writer waits for a lock before failing. */
     busyTimeoutMs: z.number().int().nonnegative().default(5000),
+    /**
+     * SQLite's `synchronous` in WAL mode. `full` (the default) syncs the log at every commit:
+     * what was acknowledged survives a power loss. `normal` syncs only at checkpoints: commits
+     * are several times cheaper and survive a crash of the process, but the last ones before a
+     * power loss or an OS crash may be lost, messages already answered `202` among them.
+     */
+    synchronous: z.enum(['full', 'normal']).default('full'),
   }),
   z.object({
     type: z.literal('postgres'),
@@ -144,7 +151,12 @@ export const configSchema = z.object({
       dataDir: z.string().default('./data'),
     })
     .default({ label: 'Parley agent', dataDir: './data' }),
-  storage: storageSchema.default({ type: 'sqlite', path: 'parley.sqlite', busyTimeoutMs: 5000 }),
+  storage: storageSchema.default({
+    type: 'sqlite',
+    path: 'parley.sqlite',
+    busyTimeoutMs: 5000,
+    synchronous: 'full',
+  }),
   secrets: z
     .object({
       /** Key file created by `parley init` (mode 0600), used when PARLEY_SECRET_KEY is unset. */

@@ -28,6 +28,24 @@ describe('openDataSource', () => {
     expect(pending).toBe(false)
   })
 
+  it.each([
+    ['full', undefined, 2],
+    ['full', 'full' as const, 2],
+    ['normal', 'normal' as const, 1],
+  ])('syncs SQLite commits as %s when storage.synchronous is %s', async (_, synchronous, level) => {
+    const { dir, cleanup } = tempDir()
+    cleanups.push(cleanup)
+    const storage = { type: 'sqlite' as const, path: join(dir, 's.sqlite'), busyTimeoutMs: 5000 }
+
+    const ds = await openDataSource(
+      synchronous === undefined ? storage : { ...storage, synchronous },
+    )
+    const [row] = (await ds.query('PRAGMA synchronous')) as { synchronous: number }[]
+    await ds.destroy()
+
+    expect(row?.synchronous).toBe(level)
+  })
+
   it('stores a did:peer:2 identifier that Veramo resolves again', async () => {
     const { dir, cleanup } = tempDir()
     cleanups.push(cleanup)
