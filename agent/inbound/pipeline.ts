@@ -4,7 +4,8 @@
  * 1. unpack (decrypt, verify, header and time checks: the codec);
  * 2. binding: the DID in the client certificate is the message's sender;
  * 3. guard: peer allow and deny lists, then the replay cache;
- * 4. store the replay row and the inbox row in one transaction;
+ * 4. store the replay row and the inbox row in one transaction (shared with the other messages
+ *    that arrived meanwhile: group commit);
  * 5. (the transport answers the sender)
  * 6. hand the message to the {@link MessageSink} and mark the inbox row processed.
  *
@@ -20,7 +21,8 @@ import { isParleyError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { TransportMalformedError } from '../transport/errors.js'
 import { checkBinding, checkPeer, provenIdentity, type GuardSettings } from './guard.js'
-import { markProcessed, pruneReplay, storeAccepted, unprocessed, type InboxItem } from './store.js'
+import { createAcceptWriter, type InboxItem } from './accept-writer.js'
+import { markProcessed, pruneReplay, unprocessed } from './store.js'
 import type { InboundContext, MessageSink, ReceivedMessage } from './types.js'
 
 /** A message that passed every check and is durably stored, ready for the sink. */
@@ -75,6 +77,7 @@ export function createInboundPipeline(options: CreateInboundPipelineOptions): In
     allow: config.peers.allow,
     deny: config.peers.deny,
   }
+  const writer = createAcceptWriter(dataSource)
 
   async function process(item: InboxItem): Promise<void> {
     const { message } = item.received
@@ -107,7 +110,7 @@ export function createInboundPipeline(options: CreateInboundPipelineOptions): In
       }
       if (unpacked.sender !== undefined) received.sender = unpacked.sender
       const replaySender = identity ?? unpacked.message.from ?? ''
-      const item = await storeAccepted(dataSource, replaySender, received)
+      const item = await writer.store(replaySender, received)
 
       logger.info(
         { messageId: unpacked.message.id, type: unpacked.message.type, peer: identity },
