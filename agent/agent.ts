@@ -254,7 +254,12 @@ export async function createParleyAgent(
       outbox.start()
       engine.start()
       const resumed = await ready.pipeline.resume()
-      logger.info({ did: identity.did, address: server?.address(), resumed }, 'agent started')
+      // An agent without an endpoint pings its peers so that their waiting replies find it.
+      const threads = await engine.resume({ reopenRoutes: config.transport.endpoints.length === 0 })
+      logger.info(
+        { did: identity.did, address: server?.address(), resumed, threads },
+        'agent started',
+      )
     },
 
     async stop() {
