@@ -135,6 +135,13 @@ describe('present-proof 3.0 between a verifier and a prover', () => {
     })
   }
 
+  async function decisionsAudited(verifier: TestAgent) {
+    const entries = await createAuditLog({ dataSource: verifier.dataSource }).list({
+      kind: 'policy.decision',
+    })
+    return entries.map((entry) => entry.data)
+  }
+
   async function threadOf(agent: TestAgent) {
     const [record] = await agent.engine.threads({ protocol: PRESENT_PROOF })
     return record as (typeof record & { data: PresentProofData }) | undefined
@@ -173,6 +180,7 @@ describe('present-proof 3.0 between a verifier and a prover', () => {
     report?: PlaintextMessage
     verifier?: Awaited<ReturnType<typeof threadOf>>
     granted: boolean
+    audited: Record<string, unknown>[]
   }> {
     const actors = await setUp()
     await prepare(actors)
@@ -183,7 +191,12 @@ describe('present-proof 3.0 between a verifier and a prover', () => {
     const report = (await faber.outbox.messages()).at(-1)
     const granted =
       (await grants.checkAccess(alice.did, 'wine-shop', new Date(faber.clock.now))) !== undefined
-    return { ...(report === undefined ? {} : { report }), verifier: await threadOf(faber), granted }
+    return {
+      ...(report === undefined ? {} : { report }),
+      verifier: await threadOf(faber),
+      granted,
+      audited: await decisionsAudited(faber),
+    }
   }
 
   it.each([
@@ -220,9 +233,9 @@ describe('present-proof 3.0 between a verifier and a prover', () => {
       'ERR_POLICY_ACCESS_DENIED',
     ],
   ])(
-    'refuses %s with a problem report, a denial and no grant',
+    'refuses %s with a problem report, an audited denial and no grant',
     async (_case, prepare, problemCode, code) => {
-      const { report, verifier, granted } = await refusedWith(prepare)
+      const { report, verifier, granted, audited } = await refusedWith(prepare)
 
       expect(report?.type).toBe('https://didcomm.org/report-problem/2.0/problem-report')
       expect(report?.body['code']).toBe(problemCode)
@@ -230,11 +243,14 @@ describe('present-proof 3.0 between a verifier and a prover', () => {
       expect(verifier?.state).toBe('abandoned')
       expect(verifier?.data.rejected?.code).toBe(code)
       expect(verifier?.data.decision?.result).toBe('deny')
+      expect(audited).toEqual([
+        expect.objectContaining({ decisionId: verifier?.data.decision?.id, result: 'deny' }),
+      ])
       expect(granted).toBe(false)
     },
   )
 
-  it('refuses a presentation replayed into a new request (an old challenge)', async () => {
+  it('refuses a presentation replayed into a new request (an old challenge), reported and audited', async () => {
     const { acme, faber, alice, policy, grants } = await setUp()
     await hold(alice, acme, { birthDate: '2000-01-01' })
     await request(faber, alice, policy)
@@ -256,6 +272,13 @@ describe('present-proof 3.0 between a verifier and a prover', () => {
     expect(data.rejected?.code).toBe('ERR_PRESENTATION_CHALLENGE_MISMATCH')
     expect(data.checks?.filter((check) => !check.passed).map((check) => check.check)).toEqual([
       'presentation.challenge',
+    ])
+    const report = (await faber.outbox.messages()).at(-1)
+    expect(report?.body['args']).toEqual(['ERR_PRESENTATION_CHALLENGE_MISMATCH'])
+    expect(report?.pthid).toBe(second.thid)
+    expect((await decisionsAudited(faber)).map((entry) => entry['result'])).toEqual([
+      'permit',
+      'deny',
     ])
     expect((await grants.list(alice.did)).length).toBe(1)
   })
