@@ -23,6 +23,7 @@ import { EventBus } from './events/bus.js'
 import { forwardToWebhooks } from './events/webhooks.js'
 import { ensureIdentity } from './identity.js'
 import { createInboundPipeline, type InboundPipeline } from './inbound/pipeline.js'
+import type { InboundContext } from './inbound/types.js'
 import { startOfferRules } from './issuer-rules.js'
 import { createLogger, type Logger } from './logger.js'
 import { createOutbox, type Outbox } from './outbox/outbox.js'
@@ -140,17 +141,24 @@ export async function createParleyAgent(
       : createTlsSource({ tls: config.transport.tls, resolve: loaded.fromConfig, logger, audit })
 
   // The pipeline and the outbound client refer to each other through the sink; bind late.
+  // Replies that arrive on our own outbound connections are tracked, so stop() can drain them.
   let pipeline: InboundPipeline | undefined
+  const receiving = new Set<Promise<void>>()
+  const receive = async (envelope: string, context: InboundContext): Promise<void> => {
+    if (pipeline === undefined) return
+    const accepted = await pipeline.accept(envelope, context)
+    await pipeline.process(accepted)
+  }
   const client: OutboundClient | undefined =
     tls === undefined
       ? undefined
       : createOutboundClient({
           tls,
           logger,
-          receive: async (envelope, context) => {
-            if (pipeline === undefined) return
-            const accepted = await pipeline.accept(envelope, context)
-            await pipeline.process(accepted)
+          receive: (envelope, context) => {
+            const work = receive(envelope, context)
+            receiving.add(work)
+            return work.finally(() => receiving.delete(work))
           },
         })
 
@@ -269,6 +277,7 @@ export async function createParleyAgent(
       await server?.stop()
       await outbox.stop()
       await client?.close()
+      await Promise.allSettled([...receiving])
       tls?.close()
       stopWebhooks()
       await dataSource.destroy()

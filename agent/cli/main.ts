@@ -2,27 +2,36 @@
  * The `parley` command line. Each command lives in `commands/` and registers itself here.
  *
  * Commands that act on a running agent talk to it through the admin API; commands that act on
- * files (init, certs) work offline.
+ * files (init, certs) work offline. Only the module of the command being run is loaded (all of
+ * them for help), so that a quick admin call does not pay for loading the whole agent.
  */
 import 'reflect-metadata'
 
 import { Command } from 'commander'
 
 import { isParleyError } from '../errors.js'
-import * as access from './commands/access.js'
-import * as audit from './commands/audit.js'
-import * as certs from './commands/certs.js'
-import * as connect from './commands/connect.js'
-import * as connections from './commands/connections.js'
-import * as credential from './commands/credential.js'
-import * as credentials from './commands/credentials.js'
-import * as features from './commands/features.js'
-import * as init from './commands/init.js'
-import * as invite from './commands/invite.js'
-import * as outbox from './commands/outbox.js'
-import * as ping from './commands/ping.js'
-import * as proof from './commands/proof.js'
-import * as start from './commands/start.js'
+
+interface CommandModule {
+  register(program: Command): void
+}
+
+// Top-level command name → its module; keep this list sorted.
+const commandModules: Record<string, () => Promise<CommandModule>> = {
+  access: () => import('./commands/access.js'),
+  audit: () => import('./commands/audit.js'),
+  certs: () => import('./commands/certs.js'),
+  connect: () => import('./commands/connect.js'),
+  connections: () => import('./commands/connections.js'),
+  credential: () => import('./commands/credential.js'),
+  credentials: () => import('./commands/credentials.js'),
+  features: () => import('./commands/features.js'),
+  init: () => import('./commands/init.js'),
+  invite: () => import('./commands/invite.js'),
+  outbox: () => import('./commands/outbox.js'),
+  ping: () => import('./commands/ping.js'),
+  proof: () => import('./commands/proof.js'),
+  start: () => import('./commands/start.js'),
+}
 
 const program = new Command()
   .name('parley')
@@ -30,25 +39,12 @@ const program = new Command()
   .option('-c, --config <path>', 'the agent.yml to use', 'agent.yml')
   .showHelpAfterError()
 
-// Command modules, each exporting `register(program)`; keep this list sorted.
-const commandModules: { register(program: Command): void }[] = [
-  access,
-  audit,
-  certs,
-  connect,
-  connections,
-  credential,
-  credentials,
-  features,
-  init,
-  invite,
-  outbox,
-  ping,
-  proof,
-  start,
-]
-
-for (const module of commandModules) module.register(program)
+const requested = commandName(process.argv.slice(2))
+const loaders =
+  requested !== undefined && commandModules[requested] !== undefined
+    ? [commandModules[requested]]
+    : Object.values(commandModules)
+for (const module of await Promise.all(loaders.map((load) => load()))) module.register(program)
 
 try {
   await program.parseAsync(process.argv)
@@ -57,4 +53,14 @@ try {
   if (!isParleyError(error)) throw error
   process.stderr.write(`parley: ${error.code}: ${error.message}\n`)
   process.exitCode = 1
+}
+
+/** The first argument that is neither a global option nor the value of `-c`/`--config`. */
+function commandName(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string
+    if (arg === '-c' || arg === '--config') i++
+    else if (!arg.startsWith('-')) return arg
+  }
+  return undefined
 }

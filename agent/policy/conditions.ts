@@ -2,6 +2,8 @@
  * Conditions on claim values, as `verifier.policies[].conditions` in `agent.yml` declares them,
  * judged over the claims of verified credentials only. Pure functions: no I/O, no clock.
  */
+import { isDeepStrictEqual } from 'node:util'
+
 import type { VerifiedCredential } from '../credentials/verify.js'
 import { PolicyInvalidError } from './errors.js'
 
@@ -123,7 +125,7 @@ function isNumeric(op: ConditionOp): boolean {
 }
 
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b)
+  return isDeepStrictEqual(a, b)
 }
 
 function claimAt(claims: Record<string, unknown>, path: string): unknown {

@@ -26,7 +26,7 @@ const alice = credential('urn:kyc', {
   birthDate: '2008-06-01',
   kycLevel: 2,
   role: 'physician',
-  address: { country: 'NZ' },
+  address: { country: 'NZ', city: 'Wellington' },
 })
 const young = credential('urn:young', { birthDate: '2008-06-02' })
 
@@ -61,6 +61,12 @@ describe('evaluateCondition', () => {
     ['eq unmet', { claim: 'role', op: 'eq', value: 'nurse' }, [alice], false],
     ['ne met', { claim: 'role', op: 'ne', value: 'nurse' }, [alice], true],
     ['a nested claim', { claim: 'address.country', op: 'eq', value: 'NZ' }, [alice], true],
+    [
+      'eq on an object claim, whatever its key order',
+      { claim: 'address', op: 'eq', value: { city: 'Wellington', country: 'NZ' } },
+      [alice],
+      true,
+    ],
     ['a missing claim', { claim: 'licence', op: 'eq', value: 'A' }, [alice], false],
     ['ne on a missing claim', { claim: 'licence', op: 'ne', value: 'A' }, [alice], false],
     ['gte on a string claim', { claim: 'role', op: 'gte', value: 1 }, [alice], false],
