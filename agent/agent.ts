@@ -21,7 +21,7 @@ import { createVeramoCodec } from './didcomm/veramo-sources.js'
 import type { DidcommCodec } from './didcomm/types.js'
 import { EventBus } from './events/bus.js'
 import { forwardToWebhooks } from './events/webhooks.js'
-import { ensureIdentity } from './identity.js'
+import { ensureIdentity, identityOptions } from './identity.js'
 import { createInboundPipeline, type InboundPipeline } from './inbound/pipeline.js'
 import type { InboundContext } from './inbound/types.js'
 import { startOfferRules } from './issuer-rules.js'
@@ -106,12 +106,7 @@ export async function createParleyAgent(
   const secretKey = readSecret(loaded.fromData(config.secrets.keyFile))
   const dataSource = await openDataSource(config.storage, { resolvePath: loaded.fromData })
   const veramo = createVeramoAgent({ dataSource, secretKey })
-  const identity = await ensureIdentity(veramo, {
-    method: config.identity.method,
-    endpoints: config.transport.endpoints,
-    alias: config.identity.alias,
-    ...(config.identity.webDomain === undefined ? {} : { webDomain: config.identity.webDomain }),
-  })
+  const identity = await ensureIdentity(veramo, identityOptions(config))
 
   const codec = createVeramoCodec({
     veramo,

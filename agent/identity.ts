@@ -9,6 +9,7 @@
  */
 import type { IIdentifier } from '@veramo/core'
 
+import type { AgentConfig } from './config/schema.js'
 import type { CreatePeerDidOptions } from './did/peer-provider.js'
 import { IdentityUnsupportedError } from './errors.js'
 import { KMS, type VeramoAgent } from './veramo.js'
@@ -22,6 +23,15 @@ export interface EnsureIdentityOptions {
   webDomain?: string
   /** The name the identifier is stored under (did:web identifiers are stored under their domain). */
   alias: string
+}
+
+/** The identity options an agent.yml asks for: `identity` and `transport.endpoints`. */
+export function identityOptions(config: AgentConfig): EnsureIdentityOptions {
+  const { method, alias, webDomain } = config.identity
+  const endpoints = config.transport.endpoints
+  return webDomain === undefined
+    ? { method, endpoints, alias }
+    : { method, endpoints, alias, webDomain }
 }
 
 /**

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs'
 
 import { createAdminToken } from './admin/token.js'
 import type { LoadedConfig } from './config/load.js'
-import { ensureIdentity } from './identity.js'
+import { ensureIdentity, identityOptions } from './identity.js'
 import { createSecretFile, readSecret, SECRET_ENV } from './secrets.js'
 import { createVeramoAgent } from './veramo.js'
 import { openDataSource } from '../storage/datasource.js'
@@ -40,12 +40,7 @@ export async function initializeAgent(loaded: LoadedConfig): Promise<Initialized
   const dataSource = await openDataSource(config.storage, { resolvePath: loaded.fromData })
   try {
     const veramo = createVeramoAgent({ dataSource, secretKey })
-    const identity = await ensureIdentity(veramo, {
-      method: config.identity.method,
-      endpoints: config.transport.endpoints,
-      alias: config.identity.alias,
-      ...(config.identity.webDomain === undefined ? {} : { webDomain: config.identity.webDomain }),
-    })
+    const identity = await ensureIdentity(veramo, identityOptions(config))
 
     return {
       did: identity.did,
