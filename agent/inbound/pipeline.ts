@@ -7,7 +7,8 @@
  * 4. store the replay row and the inbox row in one transaction (shared with the other messages
  *    that arrived meanwhile: group commit);
  * 5. (the transport answers the sender)
- * 6. hand the message to the {@link MessageSink} and mark the inbox row processed.
+ * 6. hand the message to the {@link MessageSink}, which marks the inbox row processed in the
+ *    transaction that stores the message's effects (or the pipeline marks it afterwards).
  *
  * Transports call {@link InboundPipeline.accept} before they answer and
  * {@link InboundPipeline.process} after. Refusals are thrown as coded errors; the transport turns
@@ -22,8 +23,8 @@ import type { Logger } from '../logger.js'
 import { TransportMalformedError } from '../transport/errors.js'
 import { checkBinding, checkPeer, provenIdentity, type GuardSettings } from './guard.js'
 import { createAcceptWriter, type InboxItem } from './accept-writer.js'
-import { markProcessed, pruneReplay, unprocessed } from './store.js'
-import type { InboundContext, MessageSink, ReceivedMessage } from './types.js'
+import { markFailed, markProcessed, pruneReplay, unprocessed } from './store.js'
+import type { InboundContext, InboxSettle, MessageSink, ReceivedMessage } from './types.js'
 
 /** A message that passed every check and is durably stored, ready for the sink. */
 export interface AcceptedMessage extends InboxItem {
@@ -46,8 +47,9 @@ export interface InboundPipeline {
    */
   accept(envelope: string, context: InboundContext): Promise<AcceptedMessage>
   /**
-   * Hands an accepted message to the sink and marks it processed. A sink failure is logged and
-   * left in the inbox for {@link InboundPipeline.resume}; this never rejects.
+   * Hands an accepted message to the sink and marks it processed (inside the sink's transaction
+   * when the sink takes the {@link InboxSettle} it is given). A sink failure is logged and left
+   * in the inbox for {@link InboundPipeline.resume}; this never rejects.
    */
   process(accepted: InboxItem): Promise<void>
   /** Hands every unprocessed inbox row to the sink again, oldest first; returns how many. */
@@ -82,13 +84,13 @@ export function createInboundPipeline(options: CreateInboundPipelineOptions): In
   async function process(item: InboxItem): Promise<void> {
     const { message } = item.received
     try {
-      await sink.handle(item.received)
-      await markProcessed(dataSource, item.inboxId)
+      await sink.handle(item.received, (manager) => markProcessed(manager, item.inboxId))
+      await markProcessed(dataSource.manager, item.inboxId)
     } catch (error) {
       const code = isParleyError(error) ? error.code : 'ERR_INTERNAL'
       const text = error instanceof Error ? error.message : String(error)
       logger.error({ err: error, messageId: message.id, type: message.type }, 'sink failed')
-      await markProcessed(dataSource, item.inboxId, { code, message: text }).catch(() => undefined)
+      await markFailed(dataSource, item.inboxId, { code, message: text }).catch(() => undefined)
     }
   }
 

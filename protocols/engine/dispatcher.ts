@@ -7,7 +7,7 @@
  */
 import type { PlaintextMessage } from '../../agent/didcomm/types.js'
 import { isParleyError } from '../../agent/errors.js'
-import type { ReceivedMessage } from '../../agent/inbound/types.js'
+import type { InboxSettle, ReceivedMessage } from '../../agent/inbound/types.js'
 import { findConnection, upsertConnection } from './connections.js'
 import {
   MessageDuplicateError,
@@ -41,18 +41,23 @@ export interface Parties {
 /**
  * Dispatches one message and answers a failure with a problem report.
  *
+ * @param settle - the inbox's record of the message, run inside the transaction that applies
+ *   it; a refusal leaves it uncalled.
  * @throws Error only when even the problem report cannot be stored (the database is gone).
  */
 export async function dispatch(
   core: EngineCore,
   received: ReceivedMessage,
   parties: Parties,
+  settle?: InboxSettle,
 ): Promise<void> {
   const { message } = received
-  if (isProblemReportType(message.type)) return receiveProblemReport(core, message, parties)
+  if (isProblemReportType(message.type)) {
+    return receiveProblemReport(core, message, parties, settle)
+  }
 
   try {
-    await withConflictRetry(() => dispatchToHandler(core, received, parties))
+    await withConflictRetry(() => dispatchToHandler(core, received, parties, settle))
   } catch (error) {
     await refuse(core, message, parties, error)
   }
@@ -62,6 +67,7 @@ async function dispatchToHandler(
   core: EngineCore,
   received: ReceivedMessage,
   { ourDid, peerDid }: Parties,
+  settle: InboxSettle | undefined,
 ): Promise<void> {
   const { message } = received
   const { handler, messageType } = core.registry.resolve(message.type)
@@ -100,11 +106,9 @@ async function dispatchToHandler(
   let invitation: InvitationView | undefined
   let connection: Awaited<ReturnType<typeof upsertConnection>> | undefined
 
+  // Checked once, above: the inbound replay cache lets no second copy through while this one
+  // runs, and the message log's unique index refuses one that would get here anyway.
   const applied = await commitTransition(core, handler, base, event, async (tx, result) => {
-    if (await isLogged(tx, peerDid, message.id)) {
-      throw new MessageDuplicateError(`message ${message.id} was already applied`)
-    }
-
     if (current === undefined && message.pthid !== undefined) {
       const known = await findConnection(tx, ourDid, peerDid)
       invitation = await useInvitation(tx, message.pthid, {
@@ -135,6 +139,7 @@ async function dispatchToHandler(
       now,
       newId: core.newId,
     })
+    await settle?.(tx)
   })
 
   core.events.emit('message.received', { messageId: message.id, type: message.type, thid, peerDid })
@@ -199,6 +204,7 @@ async function receiveProblemReport(
   core: EngineCore,
   message: PlaintextMessage,
   { ourDid, peerDid }: Parties,
+  settle: InboxSettle | undefined,
 ): Promise<void> {
   const log = core.logger.child({ messageId: message.id, type: message.type, peerDid })
 
@@ -216,8 +222,8 @@ async function receiveProblemReport(
     const thid = thread ?? message.thid ?? message.id
     log.warn({ thid, problemCode: problem.code }, 'problem report received')
 
-    const logIt = (tx: Parameters<typeof logMessage>[0]) =>
-      logMessage(tx, {
+    const logIt = async (tx: Parameters<typeof logMessage>[0]) => {
+      await logMessage(tx, {
         id: core.newId(),
         messageId: message.id,
         direction: 'in',
@@ -228,6 +234,8 @@ async function receiveProblemReport(
         message,
         createdAt: new Date(core.now()).toISOString(),
       })
+      await settle?.(tx)
+    }
 
     const abandons =
       mine !== undefined &&

@@ -12,7 +12,7 @@ import type { AgentConfig } from '../../agent/config/schema.js'
 import { IdentityMissingError } from '../../agent/errors.js'
 import type { EventBus } from '../../agent/events/bus.js'
 import type { ConnectionView } from '../../agent/events/types.js'
-import type { MessageSink, ReceivedMessage } from '../../agent/inbound/types.js'
+import type { InboxSettle, MessageSink, ReceivedMessage } from '../../agent/inbound/types.js'
 import type { OutboxWriter } from '../../agent/outbox/types.js'
 import { ProtocolRecordEntity } from '../../storage/record-entity.js'
 import { listConnections } from './connections.js'
@@ -132,7 +132,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
     register: (handler) => void registry.register(handler),
     registerGoal: (goalCode, starter) => void goals.set(goalCode, starter),
 
-    async handle(received: ReceivedMessage): Promise<void> {
+    async handle(received: ReceivedMessage, settle?: InboxSettle): Promise<void> {
       const { message } = received
       const peerDid = received.sender ?? plaintextSender(options.config, received)
       if (peerDid === undefined) {
@@ -145,7 +145,7 @@ export function createEngine(options: CreateEngineOptions): Engine {
 
       const dids = await ourDids()
       const ourDid = message.to?.find((to) => dids.includes(to)) ?? (dids[0] as string)
-      await dispatch(core, received, { ourDid, peerDid })
+      await dispatch(core, received, { ourDid, peerDid }, settle)
     },
 
     connections: () => listConnections(core.dataSource.manager),

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 
+import type { DataSource } from 'typeorm'
 import { afterEach, describe, expect, it } from 'vitest'
 
 import { resolveConfig } from '../../../agent/config/load.js'
@@ -8,9 +9,15 @@ import { staticDids, staticSecrets } from '../../../agent/didcomm/sources.js'
 import type { UnpackResult } from '../../../agent/didcomm/types.js'
 import { checkBinding, checkPeer, type GuardSettings } from '../../../agent/inbound/guard.js'
 import { createInboundPipeline } from '../../../agent/inbound/pipeline.js'
-import type { InboundContext, ReceivedMessage } from '../../../agent/inbound/types.js'
+import type {
+  InboundContext,
+  InboxSettle,
+  MessageSink,
+  ReceivedMessage,
+} from '../../../agent/inbound/types.js'
 import { silentLogger } from '../../../agent/logger.js'
 import { openDataSource } from '../../../storage/datasource.js'
+import { InboxEntryEntity } from '../../../storage/inbox-entry.js'
 import { ReplayEntryEntity } from '../../../storage/replay-entry.js'
 import { tempDir } from '../../helpers/tmp.js'
 import { makeActor, message } from '../transport/fixtures.js'
@@ -180,4 +187,84 @@ describe('the inbound pipeline', () => {
     expect(await restarted.prune(Date.now() + 61_000)).toBe(1)
     expect(await second.getRepository(ReplayEntryEntity).count()).toBe(0)
   })
+
+  const SINKS: { case: string; sink: (dataSource: DataSource) => MessageSink; settled: number }[] =
+    [
+      {
+        case: 'a sink that marks it inside its own transaction',
+        sink: (dataSource) => ({
+          handle: (_, settle?: InboxSettle) =>
+            dataSource.transaction(async (tx) => void (await settle?.(tx))),
+        }),
+        settled: 1,
+      },
+      {
+        case: 'a sink that leaves it unmarked',
+        sink: () => ({ handle: async () => undefined }),
+        settled: 0,
+      },
+      {
+        case: 'a sink whose transaction rolled back after marking it',
+        sink: (dataSource) => ({
+          handle: async (_, settle?: InboxSettle) => {
+            const failed = dataSource.transaction(async (tx) => {
+              await settle?.(tx)
+              throw new Error('conflict')
+            })
+            await failed.catch(() => undefined)
+          },
+        }),
+        settled: 1,
+      },
+    ]
+  for (const row of SINKS) {
+    it(`marks the inbox row processed exactly once for ${row.case}`, async () => {
+      const temp = tempDir()
+      cleanups.push(temp.cleanup)
+      const alice = makeActor('alice')
+      const bob = makeActor('bob')
+      const docs = [alice.doc, bob.doc]
+      const { config } = resolveConfig({})
+      const storage = {
+        type: 'sqlite' as const,
+        path: join(temp.dir, 'b.sqlite'),
+        busyTimeoutMs: 5000,
+      }
+      const dataSource = await openDataSource(storage)
+      cleanups.push(() => dataSource.destroy())
+      const codec = createCodec({ dids: staticDids(docs), secrets: staticSecrets(bob.secrets) })
+      const aliceCodec = createCodec({
+        dids: staticDids(docs),
+        secrets: staticSecrets(alice.secrets),
+      })
+      const { packed } = await aliceCodec.pack(message(alice, bob))
+      let settled = 0
+      const sink = row.sink(dataSource)
+      const counting: MessageSink = {
+        handle: (received, settle) =>
+          sink.handle(received, async (tx) => {
+            settled += 1
+            await settle?.(tx)
+          }),
+      }
+      const pipeline = createInboundPipeline({
+        codec,
+        dataSource,
+        sink: counting,
+        config,
+        logger: silentLogger(),
+      })
+
+      await pipeline.process(
+        await pipeline.accept(packed, { transport: 'https', remoteAddress: '127.0.0.1' }),
+      )
+
+      const rows = await dataSource.getRepository(InboxEntryEntity).find()
+      expect(rows.map((r) => [r.processedAt !== null, r.attempts, r.lastError])).toEqual([
+        [true, 0, null],
+      ])
+      expect(settled).toBe(row.settled)
+      expect(await pipeline.resume()).toBe(0)
+    })
+  }
 })

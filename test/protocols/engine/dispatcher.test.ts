@@ -1,6 +1,8 @@
+import type { EntityManager } from 'typeorm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
 import type { PlaintextMessage } from '../../../agent/didcomm/types.js'
+import { InboxEntryEntity } from '../../../storage/inbox-entry.js'
 import { createActor, received, type Actor } from '../helpers.js'
 
 type Closable = Actor & { close(): Promise<void> }
@@ -39,6 +41,27 @@ describe('the dispatcher', () => {
 
     expect(await snapshot(alice)).toEqual(after)
     expect((await alice.outbox.messages()).length).toBe(1)
+  })
+
+  it('commits the inbox settle with the message it applies, and never with a refused one', async () => {
+    const settle = (id: string) => async (tx: EntityManager) => {
+      await tx.insert(InboxEntryEntity, {
+        id,
+        messageId: id,
+        sender: 'did:example:bob',
+        received: '{}',
+        receivedAt: 0,
+        processedAt: 1,
+      })
+    }
+
+    await alice.engine.handle(received(ping('ping-5')), settle('ping-5'))
+    await alice.engine.handle(received(ping('ping-5')), settle('the copy of ping-5'))
+    alice.outbox.failNext = true
+    await alice.engine.handle(received(ping('ping-6')), settle('ping-6'))
+
+    const rows = await alice.dataSource.getRepository(InboxEntryEntity).find()
+    expect(rows.map((row) => row.id)).toEqual(['ping-5'])
   })
 
   it('leaves record, log, connections and outbox as they were when queueing fails after deciding', async () => {
