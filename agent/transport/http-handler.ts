@@ -27,7 +27,7 @@ import {
   TransportRateLimitedError,
   TransportTooLargeError,
 } from './errors.js'
-import { checkClientCertificate } from './peer.js'
+import { checkOncePerConnection } from './peer.js'
 import type { RateLimiter } from './rate-limit.js'
 import { recordRefusal } from './refusal.js'
 import type { ReturnRoutes } from './return-route.js'
@@ -76,6 +76,7 @@ export function createHttpHandler(
   const mediaTypes = config.didcomm.allowPlaintext
     ? [...ENVELOPE_TYPES, PLAIN_TYPE]
     : ENVELOPE_TYPES
+  const checkCertificate = checkOncePerConnection()
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const socket = req.socket as TLSSocket
@@ -96,7 +97,7 @@ export function createHttpHandler(
     }
 
     try {
-      context.certificate = checkClientCertificate(socket, tls)
+      context.certificate = checkCertificate(socket, tls)
     } catch (error) {
       return refuse(error)
     }

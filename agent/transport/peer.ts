@@ -63,6 +63,28 @@ export function checkClientCertificate(socket: TLSSocket, tls: TlsConfig): PeerC
   return info
 }
 
+/**
+ * {@link checkClientCertificate} once per connection, as the WebSocket transport does: the
+ * certificate a TLS connection was authenticated with does not change while it stays open, so
+ * later HTTPS requests on a kept-alive connection reuse the first request's result instead of
+ * parsing the certificate again. A refusal is not remembered; the next request is checked anew.
+ * (A TLS 1.2 renegotiation verifies its certificate during the handshake too, and can only bring
+ * one whose key the same client holds.)
+ */
+export function checkOncePerConnection(
+  check: (socket: TLSSocket, tls: TlsConfig) => PeerCertificateInfo = checkClientCertificate,
+): (socket: TLSSocket, tls: TlsConfig) => PeerCertificateInfo {
+  const checked = new WeakMap<TLSSocket, { tls: TlsConfig; info: PeerCertificateInfo }>()
+  return (socket, tls) => {
+    const known = checked.get(socket)
+    if (known !== undefined && known.tls === tls) return known.info
+
+    const info = check(socket, tls)
+    checked.set(socket, { tls, info })
+    return info
+  }
+}
+
 /** Splits node's one-line `subjectAltName` (`URI:did:..., DNS:host`) into typed names. */
 export function parseSubjectAltName(text: string | undefined): { type: string; value: string }[] {
   if (text === undefined || text === '') return []
