@@ -21,7 +21,7 @@ export interface EnsureIdentityOptions {
   endpoints: string[]
   /** For `web`: the host, with `%3A` before a port and `:` between path segments. */
   webDomain?: string
-  /** The name the identifier is stored under (did:web identifiers are stored under their domain). */
+  /** The name the identifier is stored under (a did:web identifier is stored under its domain). */
   alias: string
 }
 

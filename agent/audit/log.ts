@@ -1,7 +1,8 @@
 /**
  * The audit log: an append-only record of every refusal and every security decision, kept in the
  * database and copied as JSON lines to a file. Each entry carries the SHA-256 hash of the one
- * before it, so that an entry altered or deleted afterwards is detected by {@link verifyAuditChain}.
+ * before it, so that an entry altered or deleted afterwards is detected by
+ * {@link verifyAuditChain}.
  *
  * The chain proves integrity against a reader of the log, not against someone who can rewrite the
  * whole table and file at once: copy the JSON lines elsewhere (a log shipper) for that.

@@ -30,7 +30,8 @@ export interface CheckContext {
  *
  * @throws DidcommInvalidTimeError (`ERR_DIDCOMM_INVALID_TIME`) when a time is not an integer.
  * @throws DidcommExpiredError (`ERR_DIDCOMM_EXPIRED`) when `expires_time` has passed.
- * @throws DidcommFutureDatedError (`ERR_DIDCOMM_FUTURE_DATED`) when `created_time` is too far ahead.
+ * @throws DidcommFutureDatedError (`ERR_DIDCOMM_FUTURE_DATED`) when `created_time` is too far
+ *   ahead.
  * @throws DidcommFromMismatchError (`ERR_DIDCOMM_FROM_MISMATCH`) when `from` is not the DID of
  *   the authcrypt sender key.
  * @throws DidcommSignerMismatchError (`ERR_DIDCOMM_SIGNER_MISMATCH`) when the signer is not `from`.

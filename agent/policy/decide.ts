@@ -203,7 +203,8 @@ function preconditionFailure(request: DecisionRequest): string | undefined {
     return `the presentation was made by ${String(verification.holder)}, not ${peerDid}`
   }
   if (verification.definitionId !== policy.definition.id) {
-    return `the presentation answers definition ${verification.definitionId}, not ${policy.definition.id}`
+    const expected = policy.definition.id
+    return `the presentation answers definition ${verification.definitionId}, not ${expected}`
   }
 
   const untrusted = verification.credentials.find(

@@ -117,7 +117,7 @@ export async function verifyPresentation(
   return result(holder, credentials)
 }
 
-/** Whether a value is a successful verification made by {@link verifyPresentation} in this process. */
+/** Whether a value is a successful verification made by {@link verifyPresentation} here. */
 export function isVerifiedPresentation(value: PresentationVerification): boolean {
   return verifiedResults.has(value)
 }

@@ -153,9 +153,8 @@ export function createWsHandler(options: WsHandlerOptions): WsHandler {
         status = httpStatusOf(code)
       }
 
-      socket.end(
-        `HTTP/1.1 ${status} Refused\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ code })}`,
-      )
+      const head = `HTTP/1.1 ${status} Refused\r\ncontent-type: application/json\r\n`
+      socket.end(`${head}connection: close\r\n\r\n${JSON.stringify({ code })}`)
       const refusal = {
         transport: 'wss' as const,
         code,
