@@ -153,8 +153,8 @@ export function createWsHandler(options: WsHandlerOptions): WsHandler {
         status = httpStatusOf(code)
       }
 
-      const head = `HTTP/1.1 ${status} Refused\r\ncontent-type: application/json\r\n`
-      socket.end(`${head}connection: close\r\n\r\n${JSON.stringify({ code })}`)
+      const statusLines = `HTTP/1.1 ${status} Refused\r\ncontent-type: application/json\r\n`
+      socket.end(`${statusLines}connection: close\r\n\r\n${JSON.stringify({ code })}`)
       const refusal = {
         transport: 'wss' as const,
         code,
