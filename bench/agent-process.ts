@@ -15,6 +15,10 @@ import type { ParleyAgent } from '../agent/agent.js'
 import { CredentialStore } from '../agent/credentials/store.js'
 import { readSecret } from '../agent/secrets.js'
 import type { CertificateAuthority } from '../agent/pki/dev-pki.js'
+import { ISSUE_CREDENTIAL } from '../protocols/issue-credential/3.0/messages.js'
+import { requestPresentationEvent } from '../protocols/present-proof/3.0/handler.js'
+import { PRESENT_PROOF } from '../protocols/present-proof/3.0/messages.js'
+import type { PresentProofData } from '../protocols/present-proof/3.0/protocol.js'
 import { startAgent, type TestAgentOptions, type TestNetwork } from '../test/helpers/network.js'
 import { rawResolvers, rawUnpack } from './codec.js'
 import { median, opsPerSecond } from './measure.js'
@@ -22,7 +26,14 @@ import { median, opsPerSecond } from './measure.js'
 /** What the bench asks of an agent process, with its arguments and answer. */
 export interface AgentCommands {
   init: {
-    args: { dir: string; caFile: string; ca: CertificateAuthority; name: string }
+    args: {
+      dir: string
+      caFile: string
+      ca: CertificateAuthority
+      name: string
+      /** agent.yml sections merged over the bench's own (holder, verifier ...). */
+      config?: Record<string, Record<string, unknown>>
+    }
     value: { did: string; port: number }
   }
   rss: { args: Record<string, never>; value: NodeJS.MemoryUsage }
@@ -53,18 +64,31 @@ export interface AgentCommands {
   store: { args: { credentials: VerifiableCredential[] }; value: { stored: number } }
   /** Lists stored credentials through the holder's query; the answer is how many matched. */
   query: { args: { issuer: string }; value: { matched: number; ms: number } }
+  /** Offers a credential to `to` (issue-credential 3.0); answers the thread id. */
+  offer: {
+    args: { to: string; type: string; claims: Record<string, unknown> }
+    value: { thid: string }
+  }
+  /** Requests a presentation from `to` (present-proof 3.0) that a policy decides. */
+  requestProof: {
+    args: { to: string; definition: object; trustedIssuers: string[]; resource: string }
+    value: { thid: string }
+  }
+  /** Waits until a thread is final, or `timeoutMs` passed; answers its state and decision. */
+  final: {
+    args: { thid: string; timeoutMs: number }
+    value: { state: string; decision?: 'permit' | 'deny' }
+  }
   stop: { args: Record<string, never>; value: null }
 }
 
 /** The type of credential the bench issues. */
 export const BENCH_CREDENTIAL_TYPE = 'KycCredential'
 
-const LISTEN_OPTIONS: TestAgentOptions = {
-  config: {
-    transport: {
-      http: { rateLimit: { limit: 1_000_000, windowSeconds: 60 } },
-      ws: { rateLimit: { limit: 1_000_000, windowSeconds: 60 } },
-    },
+const LISTEN_CONFIG: NonNullable<TestAgentOptions['config']> = {
+  transport: {
+    http: { rateLimit: { limit: 1_000_000, windowSeconds: 60 } },
+    ws: { rateLimit: { limit: 1_000_000, windowSeconds: 60 } },
   },
 }
 
@@ -73,9 +97,9 @@ let received = 0
 const waiters = new Set<{ count: number; resolve: () => void }>()
 
 const handlers: { [K in keyof AgentCommands]: (args: AgentCommands[K]['args']) => unknown } = {
-  async init({ dir, caFile, ca, name }) {
+  async init({ dir, caFile, ca, name, config = {} }) {
     const network: TestNetwork = { dir, ca, caFile, agents: [], close: async () => undefined }
-    agent = await startAgent(network, name, LISTEN_OPTIONS)
+    agent = await startAgent(network, name, { config: { ...LISTEN_CONFIG, ...config } })
     // An experiment only, to tell commit fsyncs from the rest: Parley itself leaves SQLite's default.
     const synchronous = process.env['BENCH_SQLITE_SYNCHRONOUS']
     if (synchronous === 'NORMAL') await agent.dataSource.query('PRAGMA synchronous = NORMAL')
@@ -180,6 +204,43 @@ const handlers: { [K in keyof AgentCommands]: (args: AgentCommands[K]['args']) =
     const store = new CredentialStore(running().veramo)
     const found = await store.list({ type: BENCH_CREDENTIAL_TYPE, issuer, claims: { level: 2 } })
     return { matched: found.length, ms: Math.round(performance.now() - started) }
+  },
+
+  async offer({ to, type, claims }) {
+    const record = await running().engine.startThread({
+      protocol: ISSUE_CREDENTIAL,
+      peerDid: to,
+      event: { type: 'send-offer-credential', params: { detail: { type, claims } } },
+    })
+    return { thid: record.thid }
+  },
+
+  async requestProof({ to, definition, trustedIssuers, resource }) {
+    const self = running()
+    const record = await self.engine.startThread({
+      protocol: PRESENT_PROOF,
+      peerDid: to,
+      event: requestPresentationEvent({
+        definition: definition as Parameters<typeof requestPresentationEvent>[0]['definition'],
+        trustedIssuers,
+        domain: self.did,
+        resource,
+      }),
+    })
+    return { thid: record.thid }
+  },
+
+  async final({ thid, timeoutMs }) {
+    const engine = running().engine
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs)
+    })
+    const record = await Promise.race([engine.waitForFinal(thid), timedOut])
+    clearTimeout(timer)
+    if (record === undefined) return { state: 'timed out' }
+    const decision = (record.data as PresentProofData).decision?.result
+    return decision === undefined ? { state: record.state } : { state: record.state, decision }
   },
 
   async stop() {

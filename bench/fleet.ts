@@ -57,8 +57,16 @@ export async function createFleet(): Promise<Fleet> {
   }
 }
 
-/** Forks an agent process, starts its agent and waits until it listens. */
-export async function spawnAgent(fleet: Fleet, name: string): Promise<AgentProcess> {
+/**
+ * Forks an agent process, starts its agent and waits until it listens.
+ *
+ * @param config - agent.yml sections merged over the bench's defaults (holder, verifier ...).
+ */
+export async function spawnAgent(
+  fleet: Fleet,
+  name: string,
+  config: Record<string, Record<string, unknown>> = {},
+): Promise<AgentProcess> {
   const child = fork(CHILD, [], {
     execArgv: ['--import', 'tsx', ...profileFlags(name)],
     env: { ...process.env, PARLEY_LOG_LEVEL: 'silent' },
@@ -87,7 +95,7 @@ export async function spawnAgent(fleet: Fleet, name: string): Promise<AgentProce
       child.send({ id, cmd, args })
     })
 
-  const args = { dir: fleet.dir, caFile: fleet.caFile, ca: fleet.ca, name }
+  const args = { dir: fleet.dir, caFile: fleet.caFile, ca: fleet.ca, name, config }
   const { did, port } = await call('init', args)
   const agent: AgentProcess = {
     name,

@@ -1,23 +1,50 @@
 /**
  * Flow figures: complete issue-and-present flows per second with three agents (issuer, holder,
- * verifier) on loopback, and the latency of one flow.
+ * verifier), each in its own process, talking DIDComm over mutual TLS on loopback; and the
+ * latency of one flow.
+ *
+ * One flow: the issuer offers a KYC credential to the holder, which accepts it without asking
+ * (`holder.autoAcceptOffersFrom`), receives and stores it and acknowledges it; the verifier then
+ * requests a presentation for its policy's resource, the holder presents without asking
+ * (`holder.autoPresentTo`), and the verifier verifies it, decides and grants access. A flow
+ * counts once the verifier's thread is final with a `permit` decision.
  */
-import type { AgentProcess } from './fleet.js'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
 
-/** The flow section of the results: figures, or why there are none. */
-export type FlowResults =
-  | {
-      available: true
-      flowsPerSecond: number
-      concurrency: number
-      flows: number
-      latencyMs: { p50: number; p99: number }
-    }
-  | { available: false; reason: string }
+import { BENCH_CREDENTIAL_TYPE } from './agent-process.js'
+import { spawnAgent, type AgentProcess, type Fleet } from './fleet.js'
+import { percentile } from './measure.js'
 
-/** What the bench reports while the credential protocols cannot run a flow end to end. */
-export function flowsNotAvailable(reason: string): FlowResults {
-  return { available: false, reason }
+/** The flow section of the results. */
+export interface FlowResults {
+  available: true
+  flowsPerSecond: number
+  /** Flows in flight at most. */
+  concurrency: number
+  /** Flows completed (a permit decision) in the measured run. */
+  flows: number
+  /** Flows that ended otherwise (declined, denied, timed out), counted by how they ended. */
+  failed: Record<string, number>
+  latencyMs: { p50: number; p99: number }
+}
+
+/** How many flows one run starts. */
+export interface FlowBudget {
+  /** Flows run before measuring, one at a time. */
+  warmup: number
+  flows: number
+  concurrency: number
+  /** No new flow starts after this long; each flow waits at most `flowLimitMs`. */
+  runLimitMs: number
+  flowLimitMs: number
+}
+
+/** Budgets for a normal and a quick run. */
+export const FLOW_BUDGETS: Record<'full' | 'quick', FlowBudget> = {
+  full: { warmup: 5, flows: 300, concurrency: 8, runLimitMs: 60_000, flowLimitMs: 30_000 },
+  quick: { warmup: 2, flows: 40, concurrency: 8, runLimitMs: 20_000, flowLimitMs: 20_000 },
 }
 
 /** The three agents of a flow. */
@@ -27,31 +54,136 @@ export interface FlowAgents {
   verifier: AgentProcess
 }
 
-/**
- * Runs complete flows when the engine has both credential protocols, else says why not. Figures
- * are never estimated.
- */
-export async function benchFlows(agents: FlowAgents, mode: 'full' | 'quick'): Promise<FlowResults> {
-  const gaps: string[] = []
-  for (const agent of [agents.issuer, agents.holder, agents.verifier]) {
-    const missing = await missingProtocols(agent)
-    if (missing.length > 0) gaps.push(`${agent.name} lacks ${missing.join(' and ')}`)
-  }
-  if (gaps.length > 0) {
-    return flowsNotAvailable(`the assembled agents cannot run the flow: ${gaps.join('; ')}`)
-  }
-  return flowsNotAvailable(
-    `both protocols are registered, but the bench does not drive flows yet (${mode} run)`,
-  )
+/** The protected resource the verifier's policy guards. */
+const RESOURCE = 'members'
+
+/** What the verifier asks for: a KYC credential showing a birth date and level 2 or more. */
+const DEFINITION = {
+  id: 'bench-kyc',
+  input_descriptors: [
+    {
+      id: 'kyc',
+      constraints: {
+        fields: [
+          {
+            path: ['$.type', '$.vc.type'],
+            filter: { type: 'array', contains: { const: BENCH_CREDENTIAL_TYPE } },
+          },
+          { path: ['$.credentialSubject.birthDate', '$.vc.credentialSubject.birthDate'] },
+          {
+            path: ['$.credentialSubject.level', '$.vc.credentialSubject.level'],
+            filter: { type: 'number', minimum: 2 },
+          },
+        ],
+      },
+    },
+  ],
 }
 
-/** The protocols a flow needs. */
-const FLOW_PROTOCOLS = [
-  'https://didcomm.org/issue-credential/3.0',
-  'https://didcomm.org/present-proof/3.0',
-]
+/**
+ * Spawns the verifier and the holder, configured for flows with `issuer`: the verifier's policy
+ * trusts the issuer and asks for age 18 and level 2; the holder accepts the issuer's offers and
+ * presents to the verifier without asking.
+ */
+export async function spawnFlowAgents(fleet: Fleet, issuer: AgentProcess): Promise<FlowAgents> {
+  const definition = join(fleet.dir, 'bench-kyc-definition.json')
+  writeFileSync(definition, JSON.stringify(DEFINITION))
 
-async function missingProtocols(agent: AgentProcess): Promise<string[]> {
-  const present = await agent.call('protocols', {})
-  return FLOW_PROTOCOLS.filter((piuri) => !present.some((p) => p.startsWith(piuri)))
+  const verifier = await spawnAgent(fleet, 'verifier', {
+    verifier: {
+      policies: [
+        {
+          resource: RESOURCE,
+          definition,
+          trustedIssuers: [issuer.did],
+          conditions: [
+            { claim: 'level', op: 'gte', value: 2 },
+            { claim: 'birthDate', op: 'ageAtLeast', value: 18 },
+          ],
+          grantTtlSeconds: 600,
+        },
+      ],
+    },
+  })
+  const holder = await spawnAgent(fleet, 'holder', {
+    holder: {
+      trustedIssuers: [issuer.did],
+      autoAcceptOffersFrom: [issuer.did],
+      autoPresentTo: [verifier.did],
+    },
+  })
+  return { issuer, holder, verifier }
+}
+
+/** Runs a few flows one at a time, then `budget.flows` with bounded concurrency. */
+export async function benchFlows(agents: FlowAgents, budget: FlowBudget): Promise<FlowResults> {
+  for (let i = 0; i < budget.warmup; i += 1) {
+    const outcome = await oneFlow(agents, i, budget.flowLimitMs)
+    if (!outcome.ok) throw new Error(`a warm-up flow failed: ${outcome.reason}`)
+  }
+
+  const latencies: number[] = []
+  const failed: Record<string, number> = {}
+  let next = 0
+  const start = performance.now()
+  const deadline = start + budget.runLimitMs
+
+  const worker = async () => {
+    while (next < budget.flows && performance.now() < deadline) {
+      const index = budget.warmup + next++
+      const outcome = await oneFlow(agents, index, budget.flowLimitMs)
+      if (outcome.ok) latencies.push(outcome.ms)
+      else failed[outcome.reason] = (failed[outcome.reason] ?? 0) + 1
+    }
+  }
+  await Promise.all(Array.from({ length: budget.concurrency }, worker))
+  const elapsed = (performance.now() - start) / 1000
+
+  return {
+    available: true,
+    flowsPerSecond: Math.round((latencies.length / elapsed) * 10) / 10,
+    concurrency: budget.concurrency,
+    flows: latencies.length,
+    failed,
+    latencyMs: {
+      p50: Math.round(percentile(latencies, 50)),
+      p99: Math.round(percentile(latencies, 99)),
+    },
+  }
+}
+
+type FlowOutcome = { ok: true; ms: number } | { ok: false; reason: string }
+
+async function oneFlow(
+  { issuer, holder, verifier }: FlowAgents,
+  index: number,
+  timeoutMs: number,
+): Promise<FlowOutcome> {
+  const began = performance.now()
+  const claims = {
+    name: `Holder ${index}`,
+    birthDate: `19${60 + (index % 40)}-04-01`,
+    nationality: ['FR', 'DE', 'NL', 'IT'][index % 4],
+    level: 2 + (index % 2),
+  }
+
+  const offered = await issuer.call('offer', {
+    to: holder.did,
+    type: BENCH_CREDENTIAL_TYPE,
+    claims,
+  })
+  const issued = await issuer.call('final', { thid: offered.thid, timeoutMs })
+  if (issued.state !== 'done') return { ok: false, reason: `issuance ended ${issued.state}` }
+
+  const requested = await verifier.call('requestProof', {
+    to: holder.did,
+    definition: DEFINITION,
+    trustedIssuers: [issuer.did],
+    resource: RESOURCE,
+  })
+  const decided = await verifier.call('final', { thid: requested.thid, timeoutMs })
+  if (decided.state !== 'done' || decided.decision !== 'permit') {
+    return { ok: false, reason: `presentation ended ${decided.state} (${decided.decision})` }
+  }
+  return { ok: true, ms: performance.now() - began }
 }

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 
 import { benchCodec } from './codec.js'
 import { createFleet, spawnAgent } from './fleet.js'
-import { benchFlows } from './flows.js'
+import { benchFlows, FLOW_BUDGETS, spawnFlowAgents } from './flows.js'
 import { BUDGETS } from './measure.js'
 import { benchHolderStore, MEMORY_BUDGETS, memoryOf } from './memory.js'
 import { benchPipeline, PIPELINE_BUDGETS } from './pipeline.js'
@@ -40,14 +40,13 @@ async function main(): Promise<void> {
   try {
     progress('agents: issuer, holder, verifier in their own processes')
     const issuer = await spawnAgent(fleet, 'issuer')
-    const holder = await spawnAgent(fleet, 'holder')
-    const verifier = await spawnAgent(fleet, 'verifier')
+    const { holder, verifier } = await spawnFlowAgents(fleet, issuer)
 
     progress('pipeline: HTTPS and WSS into the issuer')
     const pipeline = await benchPipeline(fleet, issuer, PIPELINE_BUDGETS[mode])
 
     progress('flows: issue and present')
-    const flows = await benchFlows({ issuer, holder, verifier }, mode)
+    const flows = await benchFlows({ issuer, holder, verifier }, FLOW_BUDGETS[mode])
 
     progress('memory: each agent, then the holder with its credential store filled')
     const afterRuns = await memoryOf([issuer, holder, verifier])
