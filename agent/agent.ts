@@ -8,11 +8,8 @@
 import type { IIdentifier } from '@veramo/core'
 import type { DataSource } from 'typeorm'
 
-import { accessRoutes } from './admin/access-routes.js'
-import { credentialRoutes } from './admin/credential-routes.js'
-import { proofRoutes } from './admin/proof-routes.js'
+import { adminRoutes } from './admin/all-routes.js'
 import { createAdminServer, type AdminServer } from './admin/server.js'
-import { engineRoutes, type AdminRoute } from './admin/routes.js'
 import { createAdminToken } from './admin/token.js'
 import { createAuditLog, type AuditLog } from './audit/log.js'
 import type { LoadedConfig } from './config/load.js'
@@ -281,30 +278,4 @@ export async function createParleyAgent(
   }
 
   return ready
-}
-
-/** Every admin API route of an agent: the engine's, then each protocol area's. */
-function adminRoutes(
-  engine: Engine,
-  parts: {
-    did: string
-    credentials: CredentialStore
-    grants: GrantStore
-    policies: Policy[]
-    prover: PresentProofDeps
-    logger: Logger
-  },
-): AdminRoute[] {
-  return [
-    ...engineRoutes(engine),
-    ...credentialRoutes({ engine, store: parts.credentials }),
-    ...proofRoutes({
-      engine,
-      ourDid: parts.did,
-      policies: parts.policies,
-      prover: parts.prover,
-      logger: parts.logger,
-    }),
-    ...accessRoutes({ grants: parts.grants, policies: parts.policies }),
-  ]
 }
