@@ -28,7 +28,7 @@ import { PolicyDecisionPoint } from './policy/decide.js'
 import { GrantStore } from './policy/grants.js'
 import { loadPolicies, type Policy } from './policy/policies.js'
 import { createProtectedResources } from './resources/serve.js'
-import { readSecret } from './secrets.js'
+import { assertSecretOpensKeys, readSecret } from './secrets.js'
 import { createOutboundClient, type OutboundClient } from './transport/client.js'
 import { createReturnRoutes } from './transport/return-route.js'
 import { createTransportServer, type TransportServer } from './transport/server.js'
@@ -104,6 +104,10 @@ export async function createParleyAgent(
   const dataSource = await openDataSource(config.storage, { resolvePath: loaded.fromData })
   const veramo = createVeramoAgent({ dataSource, secretKey })
   const identity = await ensureIdentity(veramo, identityOptions(config))
+  await assertSecretOpensKeys(dataSource, secretKey, identity).catch(async (error: unknown) => {
+    await dataSource.destroy()
+    throw error
+  })
 
   const codec = createVeramoCodec({
     veramo,

@@ -45,6 +45,11 @@ export class SecretMissingError extends ParleyError {
   static override readonly code = 'ERR_CONFIG_SECRET_MISSING'
 }
 
+/** The at-rest secret does not decrypt the private keys already in the database. */
+export class SecretWrongError extends ParleyError {
+  static override readonly code = 'ERR_CONFIG_SECRET_WRONG'
+}
+
 /** The database could not be opened or its migrations could not be run. */
 export class StorageUnavailableError extends ParleyError {
   static override readonly code = 'ERR_STORAGE_UNAVAILABLE'

@@ -3,12 +3,13 @@
  * the at-rest secret (mode 0600), the database with its migrations, and the agent's DID.
  * Safe to run again: nothing that exists is replaced.
  */
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 
 import { createAdminToken } from './admin/token.js'
 import type { LoadedConfig } from './config/load.js'
 import { ensureIdentity, identityOptions } from './identity.js'
-import { createSecretFile, readSecret, SECRET_ENV } from './secrets.js'
+import { SecretMissingError } from './errors.js'
+import { assertSecretOpensKeys, createSecretFile, readSecret, SECRET_ENV } from './secrets.js'
 import { createVeramoAgent } from './veramo.js'
 import { openDataSource } from '../storage/datasource.js'
 
@@ -33,6 +34,13 @@ export async function initializeAgent(loaded: LoadedConfig): Promise<Initialized
 
   const keyFile = loaded.fromData(config.secrets.keyFile)
   const fromEnvironment = Boolean(process.env[SECRET_ENV])
+  if (!fromEnvironment && !existsSync(keyFile) && databaseExists(loaded)) {
+    // A new secret could not decrypt the keys already stored: never make one here.
+    throw new SecretMissingError(
+      `the database in ${loaded.dataDir} exists but its key file ${keyFile} is gone; restore ` +
+        `it or set ${SECRET_ENV}, or move the data folder away to start afresh`,
+    )
+  }
   const created = fromEnvironment ? false : createSecretFile(keyFile)
   const secretKey = readSecret(keyFile)
   createAdminToken(loaded.fromData(config.admin.tokenFile))
@@ -41,6 +49,7 @@ export async function initializeAgent(loaded: LoadedConfig): Promise<Initialized
   try {
     const veramo = createVeramoAgent({ dataSource, secretKey })
     const identity = await ensureIdentity(veramo, identityOptions(config))
+    await assertSecretOpensKeys(dataSource, secretKey, identity)
 
     return {
       did: identity.did,
@@ -50,4 +59,9 @@ export async function initializeAgent(loaded: LoadedConfig): Promise<Initialized
   } finally {
     await dataSource.destroy()
   }
+}
+
+function databaseExists(loaded: LoadedConfig): boolean {
+  const { storage } = loaded.config
+  return storage.type === 'sqlite' && existsSync(loaded.fromData(storage.path))
 }

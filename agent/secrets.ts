@@ -8,7 +8,12 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 
-import { SecretMissingError } from './errors.js'
+import { PrivateKeyStore } from '@veramo/data-store'
+import type { IIdentifier } from '@veramo/core'
+import { SecretBox } from '@veramo/kms-local'
+import type { DataSource } from 'typeorm'
+
+import { SecretMissingError, SecretWrongError } from './errors.js'
 
 /** The environment variable that, when set, takes precedence over the key file. */
 export const SECRET_ENV = 'PARLEY_SECRET_KEY'
@@ -58,4 +63,32 @@ export function createSecretFile(keyFile: string): boolean {
   writeFileSync(keyFile, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' })
   chmodSync(keyFile, 0o600)
   return true
+}
+
+/**
+ * Checks that the secret opens the identity's private keys, so that an agent started with the
+ * wrong secret stops at once instead of failing every message it packs.
+ *
+ * @throws SecretWrongError (`ERR_CONFIG_SECRET_WRONG`) when a key cannot be decrypted.
+ */
+export async function assertSecretOpensKeys(
+  dataSource: DataSource,
+  secretKey: string,
+  identity: IIdentifier,
+): Promise<void> {
+  const store = new PrivateKeyStore(dataSource, new SecretBox(secretKey))
+  const wrong = (cause?: unknown): SecretWrongError =>
+    new SecretWrongError(
+      "the at-rest secret does not decrypt this agent's keys: restore the key file (or " +
+        `${SECRET_ENV}) they were created with`,
+      { cause },
+    )
+
+  for (const key of identity.keys) {
+    // Veramo's SecretBox answers a failed decryption with an empty string, not an error.
+    const stored = await store.getKey({ alias: key.kid }).catch((cause: unknown) => {
+      throw wrong(cause)
+    })
+    if (stored.privateKeyHex === '') throw wrong()
+  }
 }
