@@ -28,6 +28,7 @@ import { PolicyDecisionPoint } from './policy/decide.js'
 import { GrantStore } from './policy/grants.js'
 import { loadPolicies, type Policy } from './policy/policies.js'
 import { createProtectedResources } from './resources/serve.js'
+import { ListenFailedError } from './errors.js'
 import { assertSecretOpensKeys, readSecret } from './secrets.js'
 import { createOutboundClient, type OutboundClient } from './transport/client.js'
 import { createReturnRoutes } from './transport/return-route.js'
@@ -253,8 +254,7 @@ export async function createParleyAgent(
     did: identity.did,
 
     async start() {
-      await server?.start()
-      await admin?.start()
+      await listen(server, admin)
       outbox.start()
       engine.start()
       const resumed = await ready.pipeline.resume()
@@ -282,4 +282,31 @@ export async function createParleyAgent(
   }
 
   return ready
+}
+
+/**
+ * Starts the servers, or none of them: when one cannot listen (its port is taken), the ones
+ * already listening are stopped again.
+ *
+ * @throws ListenFailedError (`ERR_AGENT_LISTEN_FAILED`) naming the server and its address.
+ */
+async function listen(server?: TransportServer, admin?: AdminServer): Promise<void> {
+  try {
+    await server?.start()
+  } catch (cause) {
+    throw new ListenFailedError(`the mutual-TLS server cannot listen: ${reasonOf(cause)}`, {
+      cause,
+    })
+  }
+
+  try {
+    await admin?.start()
+  } catch (cause) {
+    await server?.stop()
+    throw new ListenFailedError(`the admin API cannot listen: ${reasonOf(cause)}`, { cause })
+  }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

@@ -75,6 +75,11 @@ export class IdentityUnsupportedError extends ParleyError {
   static override readonly code = 'ERR_IDENTITY_UNSUPPORTED'
 }
 
+/** A server of the agent cannot listen, usually because its port is taken. */
+export class ListenFailedError extends ParleyError {
+  static override readonly code = 'ERR_AGENT_LISTEN_FAILED'
+}
+
 /** Narrows an unknown thrown value to a Parley error. */
 export function isParleyError(error: unknown): error is ParleyError {
   return error instanceof ParleyError

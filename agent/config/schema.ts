@@ -11,7 +11,7 @@ const seconds = z.number().int().positive()
 const did = z.string().startsWith('did:')
 
 export const storageSchema = z.discriminatedUnion('type', [
-  z.object({
+  z.strictObject({
     type: z.literal('sqlite'),
     /** Database file, relative to `agent.dataDir`. */
     path: z.string().default('parley.sqlite'),
@@ -25,14 +25,14 @@ export const storageSchema = z.discriminatedUnion('type', [
      */
     synchronous: z.enum(['full', 'normal']).default('full'),
   }),
-  z.object({
+  z.strictObject({
     type: z.literal('postgres'),
     /** A `postgres://` URL. Admitted for the scale-out path; only SQLite is tested today. */
     url: z.string().url(),
   }),
 ])
 
-export const tlsSchema = z.object({
+export const tlsSchema = z.strictObject({
   /** PEM certificate chain this agent presents, as server and as client. */
   cert: z.string(),
   /** PEM private key of that certificate. */
@@ -42,7 +42,7 @@ export const tlsSchema = z.object({
   minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
   /** Optional allowlist: a client passes if its subject or one of its SAN URIs is listed. */
   allow: z
-    .object({
+    .strictObject({
       subjects: z.array(z.string()).default([]),
       sanUris: z.array(z.string()).default([]),
     })
@@ -53,19 +53,19 @@ export const tlsSchema = z.object({
   watch: z.boolean().default(true),
 })
 
-const rateLimitSchema = z.object({
+const rateLimitSchema = z.strictObject({
   /** Requests (or frames) allowed per client per window. */
   limit: z.number().int().positive().default(300),
   windowSeconds: seconds.default(60),
 })
 
-export const transportSchema = z.object({
+export const transportSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8443),
   /** Public DIDComm endpoints put in this agent's DID document; empty for an agent with none. */
   endpoints: z.array(z.string().url()).default([]),
   http: z
-    .object({
+    .strictObject({
       path: z.string().startsWith('/').default('/didcomm'),
       maxBodyBytes: z
         .number()
@@ -86,7 +86,7 @@ export const transportSchema = z.object({
       keepAliveTimeoutMs: 5_000,
     }),
   ws: z
-    .object({
+    .strictObject({
       path: z.string().startsWith('/').default('/ws'),
       maxFrameBytes: z
         .number()
@@ -113,17 +113,17 @@ export const transportSchema = z.object({
   tls: tlsSchema.optional(),
 })
 
-export const adminSchema = z.object({
+export const adminSchema = z.strictObject({
   enabled: z.boolean().default(true),
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8080),
   /** Bearer token file created by `parley init`, relative to `agent.dataDir`. */
   tokenFile: z.string().default('admin.token'),
   /** Serve the admin API over HTTPS with these files instead of plain HTTP on loopback. */
-  tls: z.object({ cert: z.string(), key: z.string() }).optional(),
+  tls: z.strictObject({ cert: z.string(), key: z.string() }).optional(),
 })
 
-export const didcommSchema = z.object({
+export const didcommSchema = z.strictObject({
   /** Accept unencrypted, unsigned messages. Off by default; never turn it on in production. */
   allowPlaintext: z.boolean().default(false),
   /** How far in the future a message's `created_time` may be, for clock differences. */
@@ -134,18 +134,18 @@ export const didcommSchema = z.object({
   messageTtlSeconds: seconds.default(3600),
 })
 
-export const outboxSchema = z.object({
+export const outboxSchema = z.strictObject({
   initialBackoffMs: z.number().int().positive().default(500),
   maxBackoffMs: z.number().int().positive().default(60_000),
   /** An undelivered message is given up this long after it was queued. */
   expireAfterSeconds: seconds.default(24 * 3600),
 })
 
-const webhookSchema = z.object({ url: z.string().url(), token: z.string().optional() })
+const webhookSchema = z.strictObject({ url: z.string().url(), token: z.string().optional() })
 
-export const configSchema = z.object({
+export const configSchema = z.strictObject({
   agent: z
-    .object({
+    .strictObject({
       label: z.string().default('Parley agent'),
       /** Folder for the database, keys, tokens and logs, relative to agent.yml. */
       dataDir: z.string().default('./data'),
@@ -158,17 +158,21 @@ export const configSchema = z.object({
     synchronous: 'full',
   }),
   secrets: z
-    .object({
+    .strictObject({
       /** Key file created by `parley init` (mode 0600), used when PARLEY_SECRET_KEY is unset. */
       keyFile: z.string().default('secret.key'),
     })
     .default({ keyFile: 'secret.key' }),
   identity: z
-    .object({
+    .strictObject({
       method: z.enum(['peer', 'key', 'web']).default('peer'),
       /** For `web`: the host (and optional path, colon-separated) of the did:web identifier. */
       webDomain: z.string().optional(),
       alias: z.string().default('default'),
+    })
+    .refine((identity) => identity.method !== 'web' || identity.webDomain !== undefined, {
+      message: 'identity.method web needs identity.webDomain',
+      path: ['webDomain'],
     })
     .default({ method: 'peer', alias: 'default' }),
   didcomm: didcommSchema.default({
@@ -184,38 +188,40 @@ export const configSchema = z.object({
     expireAfterSeconds: 24 * 3600,
   }),
   peers: z
-    .object({
+    .strictObject({
       allow: z.array(did).default([]),
       deny: z.array(did).default([]),
     })
     .default({ allow: [], deny: [] }),
   admin: adminSchema.default(adminSchema.parse({})),
-  events: z.object({ webhooks: z.array(webhookSchema).default([]) }).default({ webhooks: [] }),
+  events: z
+    .strictObject({ webhooks: z.array(webhookSchema).default([]) })
+    .default({ webhooks: [] }),
   audit: z
-    .object({
+    .strictObject({
       /** JSON-lines copy of the audit log, relative to `agent.dataDir`. */
       file: z.string().default('audit.jsonl'),
     })
     .default({ file: 'audit.jsonl' }),
   logging: z
-    .object({
+    .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       /** Log file relative to `agent.dataDir`; absent: standard output. */
       file: z.string().optional(),
     })
     .default({ level: 'info' }),
   protocols: z
-    .object({
+    .strictObject({
       /** A thread waiting on its peer longer than this is abandoned with a problem report. */
       threadTimeoutSeconds: seconds.default(24 * 3600),
     })
     .default({ threadTimeoutSeconds: 24 * 3600 }),
   issuer: z
-    .object({
+    .strictObject({
       /** Offer a credential to every peer that connects through an invitation with this goal. */
       offerRules: z
         .array(
-          z.object({
+          z.strictObject({
             goalCode: z.string(),
             type: z.string(),
             claims: z.record(z.string(), z.unknown()),
@@ -228,7 +234,7 @@ export const configSchema = z.object({
     })
     .default({ offerRules: [], credentialTtlSeconds: 365 * 24 * 3600 }),
   holder: z
-    .object({
+    .strictObject({
       /** Issuers whose credentials are accepted even when they are not the DIDComm sender. */
       trustedIssuers: z.array(did).default([]),
       /** Accept offers from these issuers without asking (`*` for any trusted issuer). */
@@ -238,18 +244,18 @@ export const configSchema = z.object({
     })
     .default({ trustedIssuers: [], autoAcceptOffersFrom: [], autoPresentTo: [] }),
   verifier: z
-    .object({
+    .strictObject({
       /** Named access policies over verified claims; see docs/protocols/present-proof.md. */
       policies: z
         .array(
-          z.object({
+          z.strictObject({
             resource: z.string(),
             /** Path to a DIF presentation definition (JSON), relative to agent.yml. */
             definition: z.string(),
             trustedIssuers: z.array(did).min(1),
             conditions: z
               .array(
-                z.object({
+                z.strictObject({
                   /** JSONPath-like dotted path into credentialSubject, e.g. `kycLevel`. */
                   claim: z.string(),
                   op: z.enum(['eq', 'ne', 'gte', 'gt', 'lte', 'lt', 'in', 'ageAtLeast']),

@@ -26,6 +26,24 @@ describe('loadConfig', () => {
     )
   })
 
+  it('refuses an unknown setting, naming it, so that a typo never passes silently', () => {
+    expect(() => resolveConfig({ holder: { trustedIssuer: ['did:key:z6Mk'] } })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_CONFIG_INVALID',
+        message: expect.stringContaining('trustedIssuer'),
+      }),
+    )
+  })
+
+  it('refuses a did:web identity without its domain', () => {
+    expect(() => resolveConfig({ identity: { method: 'web' } })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_CONFIG_INVALID',
+        message: expect.stringContaining('identity.webDomain'),
+      }),
+    )
+  })
+
   it('refuses a file that is not YAML, and one that does not exist', () => {
     const { dir, cleanup } = tempDir()
     const bad = join(dir, 'agent.yml')
