@@ -206,7 +206,17 @@ function compilePath(path: string): Compiled['match'] {
   return (candidate) => {
     const m = regex.exec(candidate)
     if (m === null) return undefined
-    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(m[i + 1] ?? '')]))
+    return Object.fromEntries(names.map((name, i) => [name, decodeSegment(m[i + 1] ?? '')]))
+  }
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch (cause) {
+    throw new AdminBadRequestError(`the path segment ${segment} is not valid percent-encoding`, {
+      cause,
+    })
   }
 }
 

@@ -110,6 +110,7 @@ describe('the admin API', () => {
   it.each([
     ['a missing field', '/pings', {}, 400, 'ERR_ADMIN_BAD_REQUEST'],
     ['an unknown thread', '/threads/nope', undefined, 404, 'ERR_ADMIN_NOT_FOUND'],
+    ['malformed percent-encoding', '/threads/%ff', undefined, 400, 'ERR_ADMIN_BAD_REQUEST'],
     [
       'an invalid invitation',
       '/invitations/accept',
