@@ -28,6 +28,11 @@ export interface FlowResults {
   /** Flows that ended otherwise (declined, denied, timed out), counted by how they ended. */
   failed: Record<string, number>
   latencyMs: { p50: number; p99: number }
+  /**
+   * Flows/s over the first and the second half of the completed flows: the holder keeps every
+   * credential it was issued, and selecting one for a presentation reads them all.
+   */
+  flowsPerSecondByHalf: [number, number]
 }
 
 /** How many flows one run starts. */
@@ -123,6 +128,7 @@ export async function benchFlows(agents: FlowAgents, budget: FlowBudget): Promis
   }
 
   const latencies: number[] = []
+  const completedAt: number[] = []
   const failed: Record<string, number> = {}
   let next = 0
   const start = performance.now()
@@ -132,8 +138,10 @@ export async function benchFlows(agents: FlowAgents, budget: FlowBudget): Promis
     while (next < budget.flows && performance.now() < deadline) {
       const index = budget.warmup + next++
       const outcome = await oneFlow(agents, index, budget.flowLimitMs)
-      if (outcome.ok) latencies.push(outcome.ms)
-      else failed[outcome.reason] = (failed[outcome.reason] ?? 0) + 1
+      if (outcome.ok) {
+        latencies.push(outcome.ms)
+        completedAt.push(performance.now())
+      } else failed[outcome.reason] = (failed[outcome.reason] ?? 0) + 1
     }
   }
   await Promise.all(Array.from({ length: budget.concurrency }, worker))
@@ -149,7 +157,16 @@ export async function benchFlows(agents: FlowAgents, budget: FlowBudget): Promis
       p50: Math.round(percentile(latencies, 50)),
       p99: Math.round(percentile(latencies, 99)),
     },
+    flowsPerSecondByHalf: byHalf(start, completedAt),
   }
+}
+
+function byHalf(start: number, completedAt: number[]): [number, number] {
+  const middle = Math.floor(completedAt.length / 2)
+  const split = completedAt[middle - 1] ?? start
+  const end = completedAt[completedAt.length - 1] ?? start
+  const rate = (count: number, ms: number) => (ms > 0 ? Math.round((count / ms) * 10_000) / 10 : 0)
+  return [rate(middle, split - start), rate(completedAt.length - middle, end - split)]
 }
 
 type FlowOutcome = { ok: true; ms: number } | { ok: false; reason: string }

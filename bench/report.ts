@@ -77,7 +77,8 @@ export function formatTable(results: BenchResults): string {
     'flows issue+present (flows/s)',
     `${flows.flowsPerSecond}`,
     `${flows.flows} done, ${failed} failed, ${flows.concurrency} at once · ` +
-      `one flow p50 ${flows.latencyMs.p50} ms, p99 ${flows.latencyMs.p99} ms`,
+      `one flow p50 ${flows.latencyMs.p50} ms, p99 ${flows.latencyMs.p99} ms · ` +
+      `by half ${flows.flowsPerSecondByHalf.join(' then ')}`,
   ])
 
   for (const [name, usage] of Object.entries(memory.afterRuns)) {
