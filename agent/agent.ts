@@ -23,6 +23,7 @@ import { createInboundPipeline, type InboundPipeline } from './inbound/pipeline.
 import type { InboundContext } from './inbound/types.js'
 import { startOfferRules } from './issuer-rules.js'
 import { createLogger, type Logger } from './logger.js'
+import { pickEndpoints } from './outbox/endpoints.js'
 import { createOutbox, type Outbox } from './outbox/outbox.js'
 import { PolicyDecisionPoint } from './policy/decide.js'
 import { GrantStore } from './policy/grants.js'
@@ -176,6 +177,11 @@ export async function createParleyAgent(
     config,
     logger,
     ourDids: () => [identity.did],
+    reachable: async (did) => {
+      if (pickEndpoints(await codec.services(did)).length === 0) {
+        throw new TypeError(`${did} names no https or wss DIDComm endpoint Parley can use`)
+      }
+    },
     services: { veramo, credentials, grants },
     protocols: [
       createIssueCredentialHandler({

@@ -51,7 +51,11 @@ try {
 } catch (error) {
   // Coded failures are the user's to fix: say what and which code, without a stack trace.
   if (!isParleyError(error)) throw error
-  process.stderr.write(`parley: ${error.code}: ${error.message}\n`)
+  // A refusal by the running agent is reported with the agent's own code, not the client's.
+  const remote = 'remoteCode' in error && typeof error.remoteCode === 'string'
+  const code = remote ? (error.remoteCode as string) : error.code
+  const message = remote ? error.message.replace(`${code}: `, '') : error.message
+  process.stderr.write(`parley: ${code}: ${message}\n`)
   process.exitCode = 1
 }
 

@@ -108,6 +108,7 @@ export function createCommands(
     config: AgentConfig
     goals: ReadonlyMap<string, GoalStarter>
     ourDids(): Promise<string[]>
+    reachable?: (did: string) => Promise<void>
   },
 ): EngineCommands {
   const defaultDid = async (): Promise<string> => (await deps.ourDids())[0] as string
@@ -207,6 +208,10 @@ export function createCommands(
       if (invitation.expires_time !== undefined && invitation.expires_time * 1000 <= core.now()) {
         throw new InvitationExpiredError(`invitation ${invitation.id} has expired`)
       }
+      await deps.reachable?.(invitation.from).catch((cause: unknown) => {
+        const reason = cause instanceof Error ? cause.message : String(cause)
+        throw new InvitationInvalidError(`the inviter cannot be reached: ${reason}`, { cause })
+      })
 
       const goalCode = invitation.body.goal_code
       const starter = goalCode === undefined ? undefined : deps.goals.get(goalCode)

@@ -45,6 +45,11 @@ export interface CreateEngineOptions {
   logger: Logger
   /** Our DIDs; the first is the one new threads and invitations use by default. */
   ourDids(): string[] | Promise<string[]>
+  /**
+   * Checks that a peer can be reached (its DID resolves and names an endpoint we can use), so
+   * that accepting an invitation from an unreachable DID fails at once; rejects when it cannot.
+   */
+  reachable?: (did: string) => Promise<void>
   /** Services handlers may use (the Veramo agent, the credential store, ...). */
   services?: EngineServices
   /** Protocol handlers besides the built-in ones (issue-credential, present-proof, ...). */
@@ -122,7 +127,12 @@ export function createEngine(options: CreateEngineOptions): Engine {
     if (dids.length === 0) throw new IdentityMissingError('the agent has no DID yet')
     return dids
   }
-  const commands = createCommands(core, { config: options.config, goals, ourDids })
+  const commands = createCommands(core, {
+    config: options.config,
+    goals,
+    ourDids,
+    ...(options.reachable === undefined ? {} : { reachable: options.reachable }),
+  })
   let timer: NodeJS.Timeout | undefined
 
   const engine: Engine = {

@@ -47,6 +47,27 @@ describe('parley invite, connect, ping, features and connections', () => {
     expect(disclosed).toContain('https://didcomm.org/present-proof/3.0')
   })
 
+  it.each([
+    ['whose DID does not resolve', 'did:peer:2.garbage'],
+    ['whose DID names no endpoint', 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'],
+  ])('refuses an invitation %s, and records no connection', async (_case, from) => {
+    const invitation = {
+      type: 'https://didcomm.org/out-of-band/2.0/invitation',
+      id: `bad-${from.length}`,
+      from,
+      body: {},
+    }
+    const url = `https://x.test/?_oob=${Buffer.from(JSON.stringify(invitation)).toString('base64url')}`
+
+    const connect = await runCli(holderYml, ['connect', url])
+    const connections = await runCli(holderYml, ['connections'])
+
+    expect(connect.code).toBe(1)
+    expect(connect.stderr).toMatch(/^parley: ERR_OOB_INVITATION_INVALID: the inviter cannot be/)
+    const listed = JSON.parse(connections.stdout) as { theirDid: string }[]
+    expect(listed.map((c) => c.theirDid)).not.toContain(from)
+  })
+
   it('refuses a garbage invitation with a coded error and exit code 1', async () => {
     const connect = await runCli(holderYml, ['connect', 'https://example.com/?_oob=not-base64url!'])
 
