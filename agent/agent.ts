@@ -241,6 +241,14 @@ export async function createParleyAgent(
 
   const stopWebhooks = forwardToWebhooks(events, config.events.webhooks, { logger })
 
+  // Replay-cache rows older than the accepted age window can go: such messages are refused anyway.
+  let pruneTimer: NodeJS.Timeout | undefined
+  const prune = (): Promise<void> =>
+    pipeline.prune().then(
+      (pruned) => void (pruned > 0 && logger.debug({ pruned }, 'replay cache pruned')),
+      (error: unknown) => logger.error({ err: error }, 'replay cache pruning failed'),
+    )
+
   const ready: ParleyAgent = {
     loaded,
     logger,
@@ -263,6 +271,12 @@ export async function createParleyAgent(
       await listen(server, admin)
       outbox.start()
       engine.start()
+      await prune()
+      pruneTimer = setInterval(
+        () => void prune(),
+        pruneEveryMs(config.didcomm.maxMessageAgeSeconds),
+      )
+      pruneTimer.unref()
       const resumed = await ready.pipeline.resume()
       // An agent without an endpoint pings its peers so that their waiting replies find it.
       const threads = await engine.resume({ reopenRoutes: config.transport.endpoints.length === 0 })
@@ -273,6 +287,7 @@ export async function createParleyAgent(
     },
 
     async stop() {
+      clearInterval(pruneTimer)
       engine.stop()
       await offerRules.stop()
       await admin?.stop()
@@ -315,4 +330,9 @@ async function listen(server?: TransportServer, admin?: AdminServer): Promise<vo
 
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+/** How often the replay cache is pruned: a quarter of the age window, at least every 10 min. */
+function pruneEveryMs(maxMessageAgeSeconds: number): number {
+  return Math.min(maxMessageAgeSeconds * 250, 10 * 60 * 1000)
 }

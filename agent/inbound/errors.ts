@@ -21,3 +21,16 @@ export class GuardPeerDeniedError extends ParleyError {
 export class GuardBindingMismatchError extends ParleyError {
   static override readonly code = 'ERR_GUARD_BINDING_MISMATCH'
 }
+
+/** The message carries no `created_time`, so its age and its replay window cannot be judged. */
+export class GuardUndatedError extends ParleyError {
+  static override readonly code = 'ERR_GUARD_UNDATED'
+}
+
+/**
+ * The message's `created_time` is older than `didcomm.maxMessageAgeSeconds`: past the window the
+ * replay cache remembers, so it could be a replay that nothing else would catch.
+ */
+export class GuardTooOldError extends ParleyError {
+  static override readonly code = 'ERR_GUARD_TOO_OLD'
+}

@@ -2,8 +2,13 @@
  * The guard: checks made on an unpacked message before it is stored. Pure functions over the
  * configuration; the replay check, which needs the database, lives in `store.ts`.
  */
-import type { UnpackResult } from '../didcomm/types.js'
-import { GuardBindingMismatchError, GuardPeerDeniedError } from './errors.js'
+import type { PlaintextMessage, UnpackResult } from '../didcomm/types.js'
+import {
+  GuardBindingMismatchError,
+  GuardPeerDeniedError,
+  GuardTooOldError,
+  GuardUndatedError,
+} from './errors.js'
 import type { InboundContext } from './types.js'
 
 /** The parts of `agent.yml` the guard reads. */
@@ -70,5 +75,27 @@ export function checkPeer(identity: string | undefined, settings: GuardSettings)
 
   if (settings.allow.length > 0 && (identity === undefined || !settings.allow.includes(identity))) {
     throw new GuardPeerDeniedError(`${identity ?? 'an unproven sender'} is not on the allow list`)
+  }
+}
+
+/**
+ * Checks that a message is dated and no older than the replay window: the replay cache forgets
+ * ids after `maxAgeSeconds`, so only messages younger than that can be judged fresh.
+ *
+ * @param now - milliseconds since the epoch.
+ * @throws GuardUndatedError (`ERR_GUARD_UNDATED`) without an integer `created_time`.
+ * @throws GuardTooOldError (`ERR_GUARD_TOO_OLD`) when `created_time` is older than the window.
+ */
+export function checkAge(message: PlaintextMessage, now: number, maxAgeSeconds: number): void {
+  const created = message.created_time
+  if (typeof created !== 'number' || !Number.isInteger(created)) {
+    throw new GuardUndatedError(`message ${message.id} has no created_time`)
+  }
+
+  const ageSeconds = Math.floor(now / 1000) - created
+  if (ageSeconds > maxAgeSeconds) {
+    throw new GuardTooOldError(
+      `message ${message.id} is ${ageSeconds} s old; at most ${maxAgeSeconds} s is accepted`,
+    )
   }
 }

@@ -21,7 +21,7 @@ import type { DidcommCodec, UnpackResult } from '../didcomm/types.js'
 import { isParleyError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import { TransportMalformedError } from '../transport/errors.js'
-import { checkBinding, checkPeer, provenIdentity, type GuardSettings } from './guard.js'
+import { checkAge, checkBinding, checkPeer, provenIdentity, type GuardSettings } from './guard.js'
 import { createAcceptWriter, type InboxItem } from './accept-writer.js'
 import { markFailed, markProcessed, pruneReplay, unprocessed } from './store.js'
 import type { InboundContext, InboxSettle, MessageSink, ReceivedMessage } from './types.js'
@@ -99,6 +99,7 @@ export function createInboundPipeline(options: CreateInboundPipelineOptions): In
       const receivedAt = Date.now()
       const unpacked = await unpack(codec, envelope, config.didcomm.allowPlaintext)
 
+      checkAge(unpacked.message, receivedAt, config.didcomm.maxMessageAgeSeconds)
       checkBinding(unpacked, context, settings)
 
       const identity = provenIdentity(unpacked, context)

@@ -6,8 +6,13 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { resolveConfig } from '../../../agent/config/load.js'
 import { createCodec } from '../../../agent/didcomm/codec.js'
 import { staticDids, staticSecrets } from '../../../agent/didcomm/sources.js'
-import type { UnpackResult } from '../../../agent/didcomm/types.js'
-import { checkBinding, checkPeer, type GuardSettings } from '../../../agent/inbound/guard.js'
+import type { PlaintextMessage, UnpackResult } from '../../../agent/didcomm/types.js'
+import {
+  checkAge,
+  checkBinding,
+  checkPeer,
+  type GuardSettings,
+} from '../../../agent/inbound/guard.js'
 import { createInboundPipeline } from '../../../agent/inbound/pipeline.js'
 import type {
   InboundContext,
@@ -42,6 +47,20 @@ function over(did: string | undefined): InboundContext {
 }
 
 describe('the guard', () => {
+  it.each([
+    ['a fresh message', 1_700_000_000, undefined],
+    ['a message exactly at the window', 1_700_000_000 - 60, undefined],
+    ['a message past the window', 1_700_000_000 - 61, 'ERR_GUARD_TOO_OLD'],
+    ['an undated message', undefined, 'ERR_GUARD_UNDATED'],
+    ['a message dated with a string', '1700000000', 'ERR_GUARD_UNDATED'],
+  ])('judges the age of %s', (_case, created, code) => {
+    const dated = { id: 'm', type: 't', body: {}, created_time: created } as PlaintextMessage
+    const judge = (): void => checkAge(dated, 1_700_000_000_000, 60)
+
+    if (code === undefined) expect(judge).not.toThrow()
+    else expect(judge).toThrow(expect.objectContaining({ code }))
+  })
+
   const BINDING = [
     {
       case: 'a certificate naming the sender',
@@ -186,6 +205,42 @@ describe('the inbound pipeline', () => {
     })
     expect(await restarted.prune(Date.now() + 61_000)).toBe(1)
     expect(await second.getRepository(ReplayEntryEntity).count()).toBe(0)
+  })
+
+  it('refuses a message older than the replay window and stores nothing', async () => {
+    const temp = tempDir()
+    cleanups.push(temp.cleanup)
+    const alice = makeActor('alice')
+    const bob = makeActor('bob')
+    const docs = [alice.doc, bob.doc]
+    const { config } = resolveConfig({ didcomm: { maxMessageAgeSeconds: 60 } })
+    const dataSource = await openDataSource({
+      type: 'sqlite',
+      path: join(temp.dir, 'bob.sqlite'),
+      busyTimeoutMs: 5000,
+    })
+    cleanups.push(() => dataSource.destroy())
+    const codec = createCodec({ dids: staticDids(docs), secrets: staticSecrets(bob.secrets) })
+    const aliceCodec = createCodec({
+      dids: staticDids(docs),
+      secrets: staticSecrets(alice.secrets),
+    })
+    const sink = { handle: async () => undefined }
+    const pipeline = createInboundPipeline({
+      codec,
+      dataSource,
+      sink,
+      config,
+      logger: silentLogger(),
+    })
+    const sent = message(alice, bob, { created_time: Math.floor(Date.now() / 1000) - 120 })
+    const { packed } = await aliceCodec.pack(sent)
+
+    await expect(
+      pipeline.accept(packed, { transport: 'https', remoteAddress: '127.0.0.1' }),
+    ).rejects.toMatchObject({ code: 'ERR_GUARD_TOO_OLD' })
+    expect(await dataSource.getRepository(ReplayEntryEntity).count()).toBe(0)
+    expect(await dataSource.getRepository(InboxEntryEntity).count()).toBe(0)
   })
 
   const SINKS: { case: string; sink: (dataSource: DataSource) => MessageSink; settled: number }[] =
