@@ -44,7 +44,8 @@ export function loadConfig(path: string): LoadedConfig {
   try {
     raw = parseYaml(text) ?? {}
   } catch (cause) {
-    throw new ConfigInvalidError(`${path} is not valid YAML`, { cause })
+    const where = cause instanceof Error ? `: ${cause.message.split('\n')[0]}` : ''
+    throw new ConfigInvalidError(`${path} is not valid YAML${where}`, { cause })
   }
 
   return resolveConfig(raw, dirname(resolve(path)))

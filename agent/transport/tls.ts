@@ -116,7 +116,9 @@ export function loadTlsMaterial(tls: TlsConfig, resolve: (path: string) => strin
     key = readFileSync(resolve(tls.key))
     ca = tls.ca.map((file) => readFileSync(resolve(file)))
   } catch (cause) {
-    throw new TlsMaterialError('cannot read the TLS certificate, key or CA files', { cause })
+    // node:fs names the file it could not read (ENOENT ... 'path'); pass that on.
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    throw new TlsMaterialError(`cannot read the TLS files: ${reason}`, { cause })
   }
 
   try {
