@@ -3,7 +3,7 @@
  * `parley init` writes and the CLI reads. Compared in constant time.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 import { AdminTokenMissingError } from './errors.js'
@@ -26,7 +26,8 @@ export function createAdminToken(path: string): string {
 /**
  * Reads the token from its file.
  *
- * @throws AdminTokenMissingError (`ERR_ADMIN_TOKEN_MISSING`) when the file is missing or empty.
+ * @throws AdminTokenMissingError (`ERR_ADMIN_TOKEN_MISSING`) when the file is missing, empty, or
+ *   readable by users other than its owner.
  */
 export function readAdminToken(path: string): string {
   let token: string
@@ -39,6 +40,9 @@ export function readAdminToken(path: string): string {
   }
 
   if (token === '') throw new AdminTokenMissingError(`the admin token file ${path} is empty`)
+  if ((statSync(path).mode & 0o077) !== 0) {
+    throw new AdminTokenMissingError(`${path} is readable by others; chmod 600 it`)
+  }
   return token
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { statSync } from 'node:fs'
+import { chmodSync, statSync } from 'node:fs'
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 
@@ -24,6 +24,18 @@ describe('the admin token', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600)
     expect(createAdminToken(path)).toBe(token)
     expect(readAdminToken(path)).toBe(token)
+    cleanup()
+  })
+
+  it('is refused when others can read it', () => {
+    const { dir, cleanup } = tempDir()
+    const path = join(dir, 'data', 'admin.token')
+    createAdminToken(path)
+    chmodSync(path, 0o644)
+
+    expect(() => readAdminToken(path)).toThrow(
+      expect.objectContaining({ code: 'ERR_ADMIN_TOKEN_MISSING' }),
+    )
     cleanup()
   })
 
