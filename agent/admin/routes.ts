@@ -34,6 +34,8 @@ export interface AdminRoute {
 
 /** How long `wait: true` requests wait for a thread to finish, by default. */
 const DEFAULT_WAIT_MS = 10_000
+/** The longest a request may wait for a thread: ten minutes. */
+const MAX_WAIT_MS = 600_000
 
 /** The engine's routes. */
 export function engineRoutes(engine: Engine): AdminRoute[] {
@@ -117,7 +119,10 @@ export function engineRoutes(engine: Engine): AdminRoute[] {
   ]
 }
 
-/** With `wait: true`, resolves once the thread is final or `waitMs` passed, whichever first. */
+/**
+ * With `wait: true`, resolves once the thread is final or `waitMs` passed (at most ten minutes),
+ * whichever comes first.
+ */
 export async function maybeWait(
   engine: Engine,
   record: ProtocolRecord,
@@ -125,7 +130,7 @@ export async function maybeWait(
 ): Promise<ProtocolRecord> {
   if (body['wait'] !== true) return record
 
-  const waitMs = numberField(body, 'waitMs') ?? DEFAULT_WAIT_MS
+  const waitMs = Math.min(numberField(body, 'waitMs') ?? DEFAULT_WAIT_MS, MAX_WAIT_MS)
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), waitMs)
