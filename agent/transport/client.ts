@@ -2,7 +2,9 @@
  * Outbound delivery over HTTPS and WebSocket with the agent's client certificate, trusting only
  * the CAs in `transport.tls.ca`. HTTPS connections are kept alive and reused; one WebSocket is
  * kept per endpoint, reconnected with exponential backoff when it drops, and frames the peer
- * sends on it (replies on the return route) are handed to `receive`.
+ * sends on it (replies on the return route) are handed to `receive`. Over a WebSocket to a Parley
+ * peer, delivery is confirmed by transport receipts (see `receipt.ts`), as HTTPS confirms it by
+ * the peer's `202`.
  */
 import { Agent, request, type RequestOptions } from 'node:https'
 import type { TLSSocket } from 'node:tls'
@@ -12,16 +14,19 @@ import WebSocket from 'ws'
 import type { DidcommMediaType } from '../didcomm/types.js'
 import type { InboundContext } from '../inbound/types.js'
 import type { Logger } from '../logger.js'
-import { TransportUndeliverableError } from './errors.js'
+import { TransportNotFoundError, TransportUndeliverableError } from './errors.js'
 import { peerCertificateInfo } from './peer.js'
 import type { TlsMaterial, TlsSource } from './tls.js'
 import { openSocket, type ManagedSocket } from './client-ws.js'
+import { DEFAULT_RECEIPT_TIMEOUT_MS } from './receipt.js'
 
 /** Delivers packed messages to DIDCommMessaging endpoints. */
 export interface OutboundClient {
   /**
    * Delivers one packed message to an `https:` or `wss:` endpoint. Resolves once the peer took
-   * it (HTTP 202 or 200, or 409 `ERR_GUARD_REPLAY`: it already had it; or the frame was written).
+   * it: HTTP 202 or 200, or 409 `ERR_GUARD_REPLAY` (it already had it); over a WebSocket, the
+   * peer's receipt saying the same, or, from a peer that does not speak receipts, the frame
+   * written.
    *
    * @throws TransportUndeliverableError (`ERR_TRANSPORT_UNDELIVERABLE`)
    */
@@ -36,10 +41,16 @@ export interface OutboundClient {
 export interface CreateOutboundClientOptions {
   tls: TlsSource
   logger: Logger
-  /** Takes messages a peer sends back on an outbound connection (HTTP 200 body, WS frame). */
+  /**
+   * Takes messages a peer sends back on an outbound connection (HTTP 200 body, WS frame).
+   * Resolves once the message is durably stored, or rejects with a coded refusal: the WebSocket
+   * receipt is sent after it settles.
+   */
   receive?: (envelope: string, context: InboundContext) => Promise<void>
   /** WebSocket reconnect backoff; defaults to the outbox's 500 ms doubling up to 60 s. */
   reconnect?: { initialMs: number; maxMs: number; maxAttempts?: number }
+  /** How long a WebSocket send waits for the peer's receipt; defaults to 30 s. */
+  receiptTimeoutMs?: number
 }
 
 /** Creates the outbound client of one agent. */
@@ -66,24 +77,30 @@ export function createOutboundClient(options: CreateOutboundClientOptions): Outb
     const material = tls.current()
     const socket = openSocket({
       uri,
-      connect: () =>
-        new WebSocket(uri, {
+      connect: (protocols) =>
+        new WebSocket(uri, protocols, {
           cert: material.cert,
           key: material.key,
           ca: material.ca,
           minVersion: tls.config.minVersion,
         }),
       reconnect,
+      receiptTimeoutMs: options.receiptTimeoutMs ?? DEFAULT_RECEIPT_TIMEOUT_MS,
       logger,
       onOpen: () => connectListeners.forEach((listener) => listener(uri)),
-      onFrame: (text, ws) => {
+      onFrame: async (text, ws) => {
+        if (receive === undefined) throw new TransportNotFoundError('this client takes no messages')
+
         const tlsSocket = (ws as unknown as { _socket?: TLSSocket })._socket
         const certificate = tlsSocket === undefined ? undefined : peerCertificateInfo(tlsSocket)
         const context: InboundContext = { transport: 'wss', remoteAddress: new URL(uri).host }
         if (certificate !== undefined) context.certificate = certificate
-        void receive?.(text, context).catch((err: unknown) => {
+        try {
+          await receive(text, context)
+        } catch (err) {
           logger.warn({ err, endpoint: uri }, 'reply on the return route refused')
-        })
+          throw err
+        }
       },
     })
     sockets.set(uri, socket)

@@ -54,6 +54,8 @@ export interface CreateTransportServerOptions {
   handshakeTimeoutMs?: number
   /** Serves `GET /resources/<name>` (see `agent/resources/serve.ts`); absent: not served. */
   resources?: HttpHandlerOptions['resources']
+  /** How long a reply on a WebSocket return route waits for the client's receipt (30 s). */
+  receiptTimeoutMs?: number
 }
 
 /**
@@ -100,7 +102,11 @@ export function createTransportServer(options: CreateTransportServerOptions): Tr
       options.didDocument ? { ...httpOptions, didDocument: options.didDocument } : httpOptions,
     ),
   )
-  const ws = createWsHandler(withRoutes)
+  const ws = createWsHandler(
+    options.receiptTimeoutMs === undefined
+      ? withRoutes
+      : { ...withRoutes, receiptTimeoutMs: options.receiptTimeoutMs },
+  )
   server.on('upgrade', ws.upgrade)
 
   // A refused socket is destroyed before `tlsClientError`: keep each peer's address from the start.

@@ -9,6 +9,12 @@
  *
  * A message asking for `return_route` makes this connection the route its sender's replies take.
  *
+ * A client that offers the subprotocol {@link RECEIPT_PROTOCOL} gets it, and then receipts in both
+ * directions: each frame it sends is answered with a receipt once the pipeline has stored it (or
+ * refused it, with the code), and each reply written to it on the return route counts as
+ * delivered only on the client's receipt. A client that offers other subprotocols gets the first
+ * one, as before receipts existed; one that offers none gets none, and no receipts.
+ *
  * @see https://identity.foundation/didcomm-messaging/spec/v2.1/#websockets
  */
 import type { IncomingMessage } from 'node:http'
@@ -23,10 +29,19 @@ import { isParleyError } from '../errors.js'
 import type { InboundPipeline } from '../inbound/pipeline.js'
 import type { InboundContext } from '../inbound/types.js'
 import type { Logger } from '../logger.js'
-import { rawToText } from './client-ws.js'
+import { rawToBuffer, rawToText } from './client-ws.js'
 import { httpStatusOf, TransportRateLimitedError, TransportTooLargeError } from './errors.js'
 import { checkClientCertificate } from './peer.js'
 import { createRateLimiter } from './rate-limit.js'
+import {
+  createReceiptWaiters,
+  DEFAULT_RECEIPT_TIMEOUT_MS,
+  frameDigest,
+  parseReceipt,
+  RECEIPT_PROTOCOL,
+  receiptFrame,
+  type ReceiptWaiters,
+} from './receipt.js'
 import { recordRefusal } from './refusal.js'
 import type { ReturnRoutes } from './return-route.js'
 
@@ -39,6 +54,8 @@ export interface WsHandlerOptions {
   audit?: AuditLog
   logger: Logger
   track: (work: Promise<unknown>) => void
+  /** How long a reply on the return route waits for the client's receipt; defaults to 30 s. */
+  receiptTimeoutMs?: number
 }
 
 /** The upgrade listener and the means to close every connection. */
@@ -55,8 +72,15 @@ export const CLOSE = { goingAway: 1001, policy: 1008, tryLater: 1013 }
 export function createWsHandler(options: WsHandlerOptions): WsHandler {
   const { config, tls, pipeline, routes, audit, logger } = options
   const { path, maxFrameBytes, rateLimit, heartbeatSeconds } = config.transport.ws
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes })
+  const receiptTimeoutMs = options.receiptTimeoutMs ?? DEFAULT_RECEIPT_TIMEOUT_MS
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: maxFrameBytes,
+    handleProtocols: (offered) =>
+      offered.has(RECEIPT_PROTOCOL) ? RECEIPT_PROTOCOL : (offered.values().next().value ?? false),
+  })
   const alive = new WeakMap<WebSocket, boolean>()
+  const allWaiters = new Set<ReceiptWaiters>()
 
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {
@@ -73,9 +97,19 @@ export function createWsHandler(options: WsHandlerOptions): WsHandler {
   function connection(ws: WebSocket, context: InboundContext): void {
     const limiter = createRateLimiter(rateLimit.limit, rateLimit.windowSeconds)
     const releases: (() => void)[] = []
+    const receipts = ws.protocol === RECEIPT_PROTOCOL
+    const waiters = createReceiptWaiters({
+      peer: context.remoteAddress,
+      timeoutMs: receiptTimeoutMs,
+    })
+    allWaiters.add(waiters)
     alive.set(ws, true)
     ws.on('pong', () => alive.set(ws, true))
-    ws.on('close', () => releases.splice(0).forEach((release) => release()))
+    ws.on('close', () => {
+      releases.splice(0).forEach((release) => release())
+      waiters.failAll('the connection closed')
+      allWaiters.delete(waiters)
+    })
 
     const refuse = (error: unknown, closeCode: number | undefined): Promise<void> => {
       const code = isParleyError(error) ? error.code : 'ERR_INTERNAL'
@@ -104,28 +138,48 @@ export function createWsHandler(options: WsHandlerOptions): WsHandler {
     })
 
     ws.on('message', (data: WebSocket.RawData) => {
+      const text = rawToText(data)
+      // Receipts answer our own frames; they are not counted against the client's rate.
+      const receipt = receipts ? parseReceipt(text) : undefined
+      if (receipt !== undefined) {
+        if (!waiters.settle(receipt))
+          logger.debug({ peer: context.remoteAddress }, 'receipt for no waiting frame')
+        return
+      }
+
       if (!limiter.take('frames').allowed) {
         options.track(refuse(new TransportRateLimitedError('too many frames'), CLOSE.tryLater))
         return
       }
-      options.track(frame(rawToText(data)))
+      options.track(frame(text, data))
     })
 
-    async function frame(text: string): Promise<void> {
+    // With receipts negotiated, tells the client whether its frame was stored.
+    const answer = (data: WebSocket.RawData, code?: string): void => {
+      if (!receipts || ws.readyState !== WebSocket.OPEN) return
+      ws.send(receiptFrame(frameDigest(rawToBuffer(data)), code))
+    }
+
+    async function frame(text: string, data: WebSocket.RawData): Promise<void> {
       let accepted
       try {
         accepted = await pipeline.accept(text, context)
       } catch (error) {
         const code = isParleyError(error) ? error.code : 'ERR_INTERNAL'
+        answer(data, code)
         const status = httpStatusOf(code)
         if (status === 400 || status === 409) return refuse(error, undefined)
         return refuse(error, CLOSE.policy)
       }
+      answer(data)
 
       const { identity, returnRoute } = accepted
       if (returnRoute !== 'none' && identity !== undefined && routes !== undefined) {
         releases.push(
-          routes.hold(identity, { transport: 'wss', send: (packed) => sendFrame(ws, packed) }),
+          routes.hold(identity, {
+            transport: 'wss',
+            send: (packed) => (receipts ? waiters.send(ws, packed) : sendFrame(ws, packed)),
+          }),
         )
       }
       await pipeline.process(accepted)
@@ -173,6 +227,7 @@ export function createWsHandler(options: WsHandlerOptions): WsHandler {
 
     close() {
       clearInterval(heartbeat)
+      for (const waiters of allWaiters) waiters.failAll('the server is stopping')
       for (const ws of wss.clients) ws.close(CLOSE.goingAway)
       wss.close()
     },

@@ -150,11 +150,15 @@ export interface StartAgentOptions {
   /** Replies the sink queues for a received message. */
   reply?: (received: ReceivedMessage) => PlaintextMessage | undefined
   port?: number
+  /** How long WebSocket sends wait for a receipt, in both directions; defaults to 30 s. */
+  receiptTimeoutMs?: number
 }
 
 /** Starts one agent's storage, transport server and outbox on loopback. */
 export async function startAgent(options: StartAgentOptions): Promise<TestAgent> {
   const { dir, pki, actor } = options
+  const receiptTimeout =
+    options.receiptTimeoutMs === undefined ? {} : { receiptTimeoutMs: options.receiptTimeoutMs }
   const certName = options.certName ?? actor.did.split(':')[2]!
   const loaded = resolveConfig(
     {
@@ -205,11 +209,20 @@ export async function startAgent(options: StartAgentOptions): Promise<TestAgent>
     tls,
     logger,
     reconnect: { initialMs: 50, maxMs: 200 },
+    ...receiptTimeout,
     receive: async (envelope, context) =>
       pipeline.process(await pipeline.accept(envelope, context)),
   })
   outbox = createOutbox({ dataSource, codec, client, routes, config, logger, audit, pollMs: 50 })
-  const server = createTransportServer({ config, tls, pipeline, routes, audit, logger })
+  const server = createTransportServer({
+    config,
+    tls,
+    pipeline,
+    routes,
+    audit,
+    logger,
+    ...receiptTimeout,
+  })
   await server.start()
   outbox.start()
 
