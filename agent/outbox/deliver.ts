@@ -1,4 +1,5 @@
 /** One delivery attempt of one outbox row: pack, then a live return route or an endpoint. */
+import { isParleyError } from '../errors.js'
 import type { DidcommCodec, PackForm, PackResult, PlaintextMessage } from '../didcomm/types.js'
 import type { DidcommService } from '../didcomm/types.js'
 import type { OutboundClient } from '../transport/client.js'
@@ -31,7 +32,11 @@ export async function deliverEntry(entry: OutboxEntry, context: DeliverContext):
   try {
     packed = await context.codec.pack(message, { form: entry.form as PackForm })
   } catch (cause) {
-    throw new OutboxPackFailedError(`message ${entry.messageId} could not be packed`, { cause })
+    // The codec's code and message say why (a DID that does not resolve, a missing key, ...).
+    const reason = isParleyError(cause) ? `${cause.code}: ${cause.message}` : String(cause)
+    throw new OutboxPackFailedError(`message ${entry.messageId} could not be packed (${reason})`, {
+      cause,
+    })
   }
 
   const route = context.routes?.get(entry.toDid)
