@@ -29,7 +29,7 @@ import { PolicyDecisionPoint } from './policy/decide.js'
 import { GrantStore } from './policy/grants.js'
 import { loadPolicies, type Policy } from './policy/policies.js'
 import { createProtectedResources } from './resources/serve.js'
-import { ListenFailedError } from './errors.js'
+import { createReplayPruner, listen } from './lifecycle.js'
 import { assertSecretOpensKeys, readSecret } from './secrets.js'
 import { createOutboundClient, type OutboundClient } from './transport/client.js'
 import { createReturnRoutes } from './transport/return-route.js'
@@ -241,13 +241,7 @@ export async function createParleyAgent(
 
   const stopWebhooks = forwardToWebhooks(events, config.events.webhooks, { logger })
 
-  // Replay-cache rows older than the accepted age window can go: such messages are refused anyway.
-  let pruneTimer: NodeJS.Timeout | undefined
-  const prune = (): Promise<void> =>
-    pipeline.prune().then(
-      (pruned) => void (pruned > 0 && logger.debug({ pruned }, 'replay cache pruned')),
-      (error: unknown) => logger.error({ err: error }, 'replay cache pruning failed'),
-    )
+  const pruner = createReplayPruner(pipeline, config.didcomm.maxMessageAgeSeconds, logger)
 
   const ready: ParleyAgent = {
     loaded,
@@ -271,12 +265,7 @@ export async function createParleyAgent(
       await listen(server, admin)
       outbox.start()
       engine.start()
-      await prune()
-      pruneTimer = setInterval(
-        () => void prune(),
-        pruneEveryMs(config.didcomm.maxMessageAgeSeconds),
-      )
-      pruneTimer.unref()
+      await pruner.start()
       const resumed = await ready.pipeline.resume()
       // An agent without an endpoint pings its peers so that their waiting replies find it.
       const threads = await engine.resume({ reopenRoutes: config.transport.endpoints.length === 0 })
@@ -287,7 +276,7 @@ export async function createParleyAgent(
     },
 
     async stop() {
-      clearInterval(pruneTimer)
+      pruner.stop()
       engine.stop()
       await offerRules.stop()
       await admin?.stop()
@@ -303,36 +292,4 @@ export async function createParleyAgent(
   }
 
   return ready
-}
-
-/**
- * Starts the servers, or none of them: when one cannot listen (its port is taken), the ones
- * already listening are stopped again.
- *
- * @throws ListenFailedError (`ERR_AGENT_LISTEN_FAILED`) naming the server and its address.
- */
-async function listen(server?: TransportServer, admin?: AdminServer): Promise<void> {
-  try {
-    await server?.start()
-  } catch (cause) {
-    throw new ListenFailedError(`the mutual-TLS server cannot listen: ${reasonOf(cause)}`, {
-      cause,
-    })
-  }
-
-  try {
-    await admin?.start()
-  } catch (cause) {
-    await server?.stop()
-    throw new ListenFailedError(`the admin API cannot listen: ${reasonOf(cause)}`, { cause })
-  }
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
-/** How often the replay cache is pruned: a quarter of the age window, at least every 10 min. */
-function pruneEveryMs(maxMessageAgeSeconds: number): number {
-  return Math.min(maxMessageAgeSeconds * 250, 10 * 60 * 1000)
 }
