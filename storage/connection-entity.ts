@@ -18,7 +18,10 @@ export class ConnectionEntity {
   @Column('varchar', { nullable: true })
   label!: string | null
 
-  /** `invitation-sent` (they answered ours), `invitation-accepted` (we answered theirs), `inbound`, `outbound`. */
+  /**
+   * `invitation-sent` (they answered ours), `invitation-accepted` (we answered theirs), `inbound`
+   * or `outbound`.
+   */
   @Column('varchar')
   origin!: string
 

@@ -76,7 +76,10 @@ export class MessageDuplicateError extends ProtocolProblemError {
   static override readonly problemCode = 'e.m.msg.duplicate'
 }
 
-/** The out-of-band invitation is malformed, of an unknown version, or does not accept DIDComm v2. */
+/**
+ * The out-of-band invitation is malformed, of an unknown version, does not accept DIDComm v2, or
+ * comes from a DID that cannot be reached.
+ */
 export class InvitationInvalidError extends ProtocolProblemError {
   static override readonly code = 'ERR_OOB_INVITATION_INVALID'
   static override readonly problemCode = 'e.p.msg.invalid'

@@ -120,7 +120,7 @@ export async function prepareIssue(deps: IssueCredentialDeps, ctx: Ctx): Promise
   return { type: 'send-issue-credential', params: { jwt: issued.jwt, credential: summary(issued) } }
 }
 
-/** Whether the holder takes offers from this issuer without asking (`holder.autoAcceptOffersFrom`). */
+/** Whether the holder takes this issuer's offers without asking (`holder.autoAcceptOffersFrom`). */
 export function acceptsOffersFrom(holder: AgentConfig['holder'], issuer: string): boolean {
   if (holder.autoAcceptOffersFrom.includes(issuer)) return true
   return holder.autoAcceptOffersFrom.includes('*') && holder.trustedIssuers.includes(issuer)
