@@ -27,6 +27,15 @@ export interface SelectOptions {
   now?: Date
 }
 
+/** What the prover presents for a definition: {@link CredentialSelection} without the candidates. */
+export type CredentialProposal = Omit<CredentialSelection, 'candidates'>
+
+/** Options for {@link proposeCredentials}. */
+export interface ProposeOptions extends SelectOptions {
+  /** How many of the newest usable credentials are evaluated first; defaults to 4. */
+  window?: number
+}
+
 /**
  * Evaluates a definition against the holder's stored credentials. Only credentials about the
  * holder and not expired are considered: a verifier would refuse any other.
@@ -40,46 +49,44 @@ export async function selectCredentials(
   holder: string,
   options: SelectOptions = {},
 ): Promise<CredentialSelection> {
-  const limited = definition.input_descriptors.filter(
-    (descriptor) => descriptor.constraints?.limit_disclosure === 'required',
-  )
-  if (limited.length > 0) {
-    const ids = limited.map((descriptor) => descriptor.id).join(', ')
-    return {
-      satisfiable: false,
-      candidates: [],
-      chosen: [],
-      problems: [`limit_disclosure is required by ${ids}; JWT credentials disclose every claim`],
+  const refused = refusal(definition)
+  if (refused !== undefined) return refused
+
+  return evaluate(definition, await usableCredentials(store, holder, options), holder)
+}
+
+/**
+ * What {@link selectCredentials} would choose, without evaluating every stored credential when
+ * the newest ones suffice: the prover's answer to a request.
+ *
+ * Without `submission_requirements` or `same_subject`, `@sphereon/pex` judges each credential
+ * against each descriptor on its own, and the chosen credential of a descriptor is its newest
+ * match. So when the newest usable credentials satisfy the definition, the choice among them is
+ * the choice among all. The newest `window` are evaluated first, then four times as many, and so
+ * on; when no such prefix satisfies the definition, every usable credential is evaluated, as
+ * {@link selectCredentials} does, and its problems are reported (a refusal costs at most a third
+ * more than evaluating all at once).
+ */
+export async function proposeCredentials(
+  store: CredentialStore,
+  definition: PresentationDefinition,
+  holder: string,
+  options: ProposeOptions = {},
+): Promise<CredentialProposal> {
+  const refused = refusal(definition)
+  if (refused !== undefined) return refused
+
+  const usable = await usableCredentials(store, holder, options)
+  if (judgesEachCredentialAlone(definition)) {
+    for (let size = Math.max(1, options.window ?? 4); size < usable.length; size *= 4) {
+      const newest = evaluate(definition, usable.slice(0, size), holder)
+      if (newest.satisfiable && newest.chosen.length > 0 && newest.problems.length === 0) {
+        return newest
+      }
     }
   }
 
-  const now = (options.now ?? new Date()).getTime()
-  const usable = (await store.list()).filter(
-    (credential) =>
-      credential.subject === holder &&
-      (credential.expirationDate === undefined || credential.expirationDate.getTime() > now),
-  )
-
-  const result = new PEX().selectFrom(
-    forEvaluation(definition),
-    usable.map((credential) => credential.jwt),
-    { holderDIDs: [holder] },
-  )
-
-  const selected = (result.verifiableCredential ?? []).map((selectedJwt) =>
-    usable.find((credential) => credential.jwt === selectedJwt),
-  )
-  const candidates = selected.filter((credential) => credential !== undefined)
-  const chosen = unique(
-    firstPaths(result.matches ?? []).map((path) => selected[indexOf(path)]),
-  ).filter((credential) => credential !== undefined)
-
-  return {
-    satisfiable: result.areRequiredCredentialsPresent !== 'error',
-    candidates,
-    chosen,
-    problems: (result.errors ?? []).map((error) => error.message ?? error.tag),
-  }
+  return evaluate(definition, usable, holder)
 }
 
 /**
@@ -123,4 +130,71 @@ function indexOf(path: string): number {
 
 function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)]
+}
+
+function refusal(definition: PresentationDefinition): CredentialSelection | undefined {
+  const limited = definition.input_descriptors.filter(
+    (descriptor) => descriptor.constraints?.limit_disclosure === 'required',
+  )
+  if (limited.length === 0) return undefined
+
+  const ids = limited.map((descriptor) => descriptor.id).join(', ')
+  return {
+    satisfiable: false,
+    candidates: [],
+    chosen: [],
+    problems: [`limit_disclosure is required by ${ids}; JWT credentials disclose every claim`],
+  }
+}
+
+/** The stored credentials about the holder and not expired, most recently issued first. */
+async function usableCredentials(
+  store: CredentialStore,
+  holder: string,
+  options: SelectOptions,
+): Promise<StoredCredential[]> {
+  const now = (options.now ?? new Date()).getTime()
+
+  return (await store.list()).filter(
+    (credential) =>
+      credential.subject === holder &&
+      (credential.expirationDate === undefined || credential.expirationDate.getTime() > now),
+  )
+}
+
+function evaluate(
+  definition: PresentationDefinition,
+  usable: readonly StoredCredential[],
+  holder: string,
+): CredentialSelection {
+  const result = new PEX().selectFrom(
+    forEvaluation(definition),
+    usable.map((credential) => credential.jwt),
+    { holderDIDs: [holder] },
+  )
+
+  const selected = (result.verifiableCredential ?? []).map((selectedJwt) =>
+    usable.find((credential) => credential.jwt === selectedJwt),
+  )
+  const candidates = selected.filter((credential) => credential !== undefined)
+  const chosen = unique(
+    firstPaths(result.matches ?? []).map((path) => selected[indexOf(path)]),
+  ).filter((credential) => credential !== undefined)
+
+  return {
+    satisfiable: result.areRequiredCredentialsPresent !== 'error',
+    candidates,
+    chosen,
+    problems: (result.errors ?? []).map((error) => error.message ?? error.tag),
+  }
+}
+
+/** Whether no rule of the definition relates one credential to the others. */
+function judgesEachCredentialAlone(definition: PresentationDefinition): boolean {
+  if ((definition.submission_requirements ?? []).length > 0) return false
+
+  return definition.input_descriptors.every(
+    (descriptor) =>
+      descriptor.constraints === undefined || !('same_subject' in descriptor.constraints),
+  )
 }

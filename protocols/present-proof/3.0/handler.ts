@@ -11,7 +11,7 @@ import { policyFor, type Policy } from '../../../agent/policy/policies.js'
 import { buildPresentation } from '../../../agent/presentation/build.js'
 import { createChallenge } from '../../../agent/presentation/challenge.js'
 import type { PresentationDefinition } from '../../../agent/presentation/definition.js'
-import { selectCredentials } from '../../../agent/presentation/select.js'
+import { proposeCredentials } from '../../../agent/presentation/select.js'
 import { verifyPresentation } from '../../../agent/presentation/verify.js'
 import type { VeramoAgent } from '../../../agent/veramo.js'
 import { parseMessageType } from '../../engine/message-type.js'
@@ -117,7 +117,7 @@ export async function preparePresentation(
   if (request === undefined) throw new TypeError('the thread holds no request')
 
   const now = new Date(ctx.now)
-  const selection = await selectCredentials(deps.store, request.definition, ctx.ourDid, { now })
+  const selection = await proposeCredentials(deps.store, request.definition, ctx.ourDid, { now })
   if (!selection.satisfiable || selection.chosen.length === 0) {
     const comment = `no stored credentials satisfy the definition: ${selection.problems.join('; ')}`
     return { type: 'decline', params: { comment } }
