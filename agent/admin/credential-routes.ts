@@ -15,6 +15,7 @@ import {
   stringField,
   type AdminRequest,
   type AdminRoute,
+  WAIT_FIELDS,
 } from './routes.js'
 
 /** What the credential routes act on. */
@@ -23,8 +24,6 @@ export interface CredentialRoutesOptions {
   /** The holder's credential store. */
   store: CredentialStore
 }
-
-const WAIT = { wait: { type: 'boolean' }, waitMs: { type: 'integer', minimum: 1 } }
 
 /** The credential routes. */
 export function credentialRoutes(options: CredentialRoutesOptions): AdminRoute[] {
@@ -41,7 +40,7 @@ export function credentialRoutes(options: CredentialRoutesOptions): AdminRoute[]
         claims: { type: 'object', description: 'the claims of the credential subject' },
         expirationDate: { type: 'string', format: 'date-time' },
         comment: { type: 'string' },
-        ...WAIT,
+        ...WAIT_FIELDS,
       },
       handle: async ({ body }) => {
         const to = requiredString(body, 'to')
@@ -67,7 +66,7 @@ export function credentialRoutes(options: CredentialRoutesOptions): AdminRoute[]
       method: 'POST',
       path: '/credentials/offers/:thid/accept',
       summary: 'Accept an offer waiting on this holder: request the credential',
-      body: WAIT,
+      body: WAIT_FIELDS,
       handle: async ({ params, body }) => {
         const thid = await issueThread(engine, params)
         const record = await engine.act(thid, { type: 'send-request-credential' })

@@ -21,7 +21,7 @@ import type {
 } from '../../protocols/present-proof/3.0/protocol.js'
 import type { ProtocolRecord } from '../../protocols/engine/types.js'
 import { AdminBadRequestError, AdminNotFoundError } from './errors.js'
-import { maybeWait, requiredString, stringField, type AdminRoute } from './routes.js'
+import { maybeWait, requiredString, stringField, type AdminRoute, WAIT_FIELDS } from './routes.js'
 
 /** What the proof routes act on. */
 export interface ProofRoutesOptions {
@@ -36,8 +36,6 @@ export interface ProofRoutesOptions {
   /** Milliseconds since the epoch; replaceable for tests. */
   now?: () => number
 }
-
-const WAIT = { wait: { type: 'boolean' }, waitMs: { type: 'integer', minimum: 1 } }
 
 /** The proof routes. */
 export function proofRoutes(options: ProofRoutesOptions): AdminRoute[] {
@@ -56,7 +54,7 @@ export function proofRoutes(options: ProofRoutesOptions): AdminRoute[] {
         definition: { type: 'object', description: 'a DIF presentation_definition' },
         resource: { type: 'string', description: 'a resource of verifier.policies' },
         trustedIssuers: { type: 'array', items: { type: 'string' } },
-        ...WAIT,
+        ...WAIT_FIELDS,
       },
       handle: async ({ body }) => {
         const to = requiredString(body, 'to')
@@ -74,7 +72,7 @@ export function proofRoutes(options: ProofRoutesOptions): AdminRoute[] {
       method: 'POST',
       path: '/proofs/requests/:thid/accept',
       summary: 'Accept a request waiting on this prover: present the matching credentials',
-      body: WAIT,
+      body: WAIT_FIELDS,
       handle: async ({ params, body }) => {
         const record = await proofThread(engine, params['thid'] ?? '')
         const event = await preparePresentation(prover, {

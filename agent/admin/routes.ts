@@ -140,6 +140,9 @@ export async function maybeWait(
   return final ?? (await engine.thread(record.thid))?.record ?? record
 }
 
+/** The body fields of a route that can wait for its thread to end (see {@link maybeWait}). */
+export const WAIT_FIELDS = { wait: { type: 'boolean' }, waitMs: { type: 'integer', minimum: 1 } }
+
 /** `{ [key]: value }`, or `{}` when the value is undefined. */
 export function optional<K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [k in K]?: V }

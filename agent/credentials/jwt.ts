@@ -94,3 +94,29 @@ function optionalDate<K extends string>(key: K, seconds: unknown): Partial<Recor
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return {}
   return { [key]: new Date(seconds * 1000) } as Partial<Record<K, Date>>
 }
+
+/**
+ * Veramo verification policies that check the signature alone. Parley makes the time and
+ * audience checks itself, so that each failure keeps its own error code.
+ */
+export function signatureOnlyPolicies(now: Date = new Date()): {
+  now: number
+  issuanceDate: false
+  expirationDate: false
+  nbf: false
+  iat: false
+  exp: false
+  audience: false
+  aud: false
+} {
+  return {
+    now: Math.floor(now.getTime() / 1000),
+    issuanceDate: false,
+    expirationDate: false,
+    nbf: false,
+    iat: false,
+    exp: false,
+    audience: false,
+    aud: false,
+  }
+}

@@ -17,7 +17,7 @@ import {
   CredentialSignatureInvalidError,
   CredentialSubjectMismatchError,
 } from './errors.js'
-import { decodeCredentialJwt, type DecodedCredential } from './jwt.js'
+import { decodeCredentialJwt, signatureOnlyPolicies, type DecodedCredential } from './jwt.js'
 
 /** The rules a credential must meet. */
 export interface CredentialRules {
@@ -147,16 +147,7 @@ async function checkSignature(
   // Time checks are ours (checkValidity), so that each failure keeps its own code.
   const result = await veramo.verifyCredential({
     credential: decoded.jwt,
-    policies: {
-      now: seconds(rules.now ?? new Date()),
-      issuanceDate: false,
-      expirationDate: false,
-      nbf: false,
-      iat: false,
-      exp: false,
-      audience: false,
-      aud: false,
-    },
+    policies: signatureOnlyPolicies(rules.now),
   })
 
   const document = result['verifiableCredential'] as VerifiableCredential | undefined
@@ -208,8 +199,4 @@ function checkValidity(
   }
 
   return undefined
-}
-
-function seconds(date: Date): number {
-  return Math.floor(date.getTime() / 1000)
 }

@@ -5,7 +5,7 @@
  *
  * @see https://identity.foundation/presentation-exchange/spec/v1.0.0/#presentation-submission
  */
-import { decodeJwtPayload, isRecord } from '../credentials/jwt.js'
+import { decodeJwtPayload, isRecord, signatureOnlyPolicies } from '../credentials/jwt.js'
 import { inspectCredential, outcome, type CheckOutcome } from '../credentials/verify.js'
 import type { VerifiedCredential } from '../credentials/verify.js'
 import type { ParleyError } from '../errors.js'
@@ -145,16 +145,7 @@ async function checkSignature(
   // Challenge, domain and times are checked apart, so that each failure keeps its own code.
   const verification = await veramo.verifyPresentation({
     presentation: jwt,
-    policies: {
-      now: Math.floor((expected.now ?? new Date()).getTime() / 1000),
-      issuanceDate: false,
-      expirationDate: false,
-      nbf: false,
-      iat: false,
-      exp: false,
-      audience: false,
-      aud: false,
-    },
+    policies: signatureOnlyPolicies(expected.now),
   })
   if (verification.verified) return undefined
 
