@@ -75,7 +75,10 @@ try {
 
   await report.step('parley start: five agents, each its own process', async () => {
     network = await startAgents(initialized!)
-    return 'issuer wss+https :18443, verifier :18444, rogue issuer :18445; alice and mallory listen nowhere'
+    return (
+      'issuer wss+https :18443, verifier :18444, rogue ' +
+      'issuer :18445; alice and mallory listen nowhere'
+    )
   })
 
   await report.step('Alice connects to the issuer: invitation, then WSS with her certificate', () =>

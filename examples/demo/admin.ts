@@ -64,7 +64,8 @@ export async function waitFor<T>(
     if (Date.now() >= deadline) {
       const seen = options.lastSeen?.()
       throw new StepFailedError(
-        `timed out after ${timeoutMs / 1000} s waiting for ${what}${seen ? `; last seen: ${seen}` : ''}`,
+        `timed out after ${timeoutMs / 1000} s waiting ` +
+          `for ${what}${seen ? `; last seen: ${seen}` : ''}`,
       )
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 250))

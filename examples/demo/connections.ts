@@ -106,7 +106,10 @@ export async function refuseClientWithoutCertificate(network: DemoNetwork): Prom
       reasons.join(', ') || 'none'
     })`,
   )
-  return `client saw ${outcome.code}; verifier audited tls.handshake_refused (ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE)`
+  return (
+    `client saw ${outcome.code}; verifier audited ` +
+    `tls.handshake_refused (ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE)`
+  )
 }
 
 /**
@@ -137,7 +140,8 @@ export async function checkHolderNeverListened(
   const notReturned = received.filter((row) => !row.deliveredVia?.startsWith('return-route:'))
   expectThat(
     notReturned.length === 0,
-    `${notReturned.length} message(s) reached ${holder} other than on its own connection: ${describeRows(notReturned)}`,
+    `${notReturned.length} message(s) reached ${holder} other ` +
+      `than on its own connection: ${describeRows(notReturned)}`,
   )
 
   return `${sent.length} message(s) out over wss://, ${received.length} back by return route`

@@ -91,13 +91,15 @@ export async function issueKycCredential(
   ])
   expectThat(
     thread.state === 'done',
-    `the ${issuer}'s issue-credential thread ended in state ${thread.state}${problemOf(thread)}, not done`,
+    `the ${issuer}'s issue-credential thread ended in ` +
+      `state ${thread.state}${problemOf(thread)}, not done`,
   )
 
   const holderThread = await finalThread(network, holder, thread.thid)
   expectThat(
     holderThread.state === 'done',
-    `${holder}'s issue-credential thread ended in state ${holderThread.state}${problemOf(holderThread)}`,
+    `${holder}'s issue-credential thread ended in state ` +
+      `${holderThread.state}${problemOf(holderThread)}`,
   )
 
   const stored = await network.admin[holder].get<StoredCredential[]>(
@@ -113,7 +115,10 @@ export async function issueKycCredential(
     `the credential is about ${credential.subject}, not ${holder}`,
   )
 
-  return `thread ${thread.thid} done on both sides; ${holder} stores a ${KYC_TYPE} from ${issuer}: ${JSON.stringify(claims)}`
+  return (
+    `thread ${thread.thid} done on both sides; ${holder} stores ` +
+    `a ${KYC_TYPE} from ${issuer}: ${JSON.stringify(claims)}`
+  )
 }
 
 /**
@@ -147,7 +152,8 @@ export async function presentAndDecide(network: DemoNetwork): Promise<string> {
 
   expectThat(
     threads.verifier.state === 'done',
-    `the verifier's thread ended in state ${threads.verifier.state}${problemOf(threads.verifier)}, not done`,
+    `the verifier's thread ended in state ` +
+      `${threads.verifier.state}${problemOf(threads.verifier)}, not done`,
   )
   expectThat((data.checks ?? []).length > 0, 'the verifier recorded no checks')
   expectThat(failed.length === 0, `checks failed: ${failed.map((c) => c.code).join(', ')}`)
@@ -162,7 +168,10 @@ export async function presentAndDecide(network: DemoNetwork): Promise<string> {
     `Alice's thread ended in state ${threads.holder.state}${problemOf(threads.holder)}`,
   )
 
-  return `thread ${threads.verifier.thid}: ${data.checks?.length} checks passed; decision permit until ${data.decision.expiresAt}`
+  return (
+    `thread ${threads.verifier.thid}: ${data.checks?.length} checks ` +
+    `passed; decision permit until ${data.decision.expiresAt}`
+  )
 }
 
 /** `parley access check` on the verifier; exit status 0 and `allowed: true` only with a grant. */
@@ -232,7 +241,8 @@ export async function refuseUntrustedIssuer(network: DemoNetwork): Promise<strin
   )
   expectThat(
     threads.holder.state === 'abandoned' && threads.holder.problem !== undefined,
-    `Mallory's thread is ${threads.holder.state}${problemOf(threads.holder)}, with no problem report`,
+    `Mallory's thread is ${threads.holder.state}${problemOf(threads.holder)}, ` +
+      `with no problem report`,
   )
 
   const access = await checkAccess(network, 'mallory')
@@ -243,10 +253,14 @@ export async function refuseUntrustedIssuer(network: DemoNetwork): Promise<strin
   const code = (JSON.parse(outcome.body) as { code?: string }).code
   expectThat(
     outcome.status === 403 && code === 'ERR_RESOURCE_NO_GRANT',
-    `the resource answered Mallory ${outcome.status} ${code ?? outcome.body}, not 403 ERR_RESOURCE_NO_GRANT`,
+    `the resource answered Mallory ${outcome.status} ` +
+      `${code ?? outcome.body}, not 403 ERR_RESOURCE_NO_GRANT`,
   )
 
-  return `checks failed: ${failedCodes.join(', ')}; Mallory got problem ${threads.holder.problem.code}; no grant; resource answered 403 ${code}`
+  return (
+    `checks failed: ${failedCodes.join(', ')}; Mallory got problem ` +
+    `${threads.holder.problem.code}; no grant; resource answered 403 ${code}`
+  )
 }
 
 /** The holder's end of a thread, once it is final. */
